@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Install everything knetstat's build and VM tests need on Debian 12, as root.
+# Idempotent: each step checks first and says what it installs.
+set -euo pipefail
+
+BINDGEN_VERSION=0.73.0   # pinned: the kernel's bindings are generated with it
+
+say() { printf 'deps: %s\n' "$*" >&2; }
+
+APT_PKGS=(linux-source-6.12 clang lld llvm libclang-dev bc flex bison libelf-dev
+          libssl-dev cpio kmod qemu-system-x86 busybox-static iproute2 net-tools
+          python3 make gcc xz-utils rsync)
+
+missing=()
+for p in "${APT_PKGS[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    say "apt: installing ${missing[*]}"
+    if [ "$(id -u)" != 0 ]; then say "need root for apt-get install"; exit 1; fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+    say "apt packages: all present"
+fi
+
+if ! command -v rustup >/dev/null; then
+    say "rustup not found: knetstat needs the rustup toolchain (rustc, cargo) that built the kernel"; exit 1
+fi
+if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+    say "rustup: adding rust-src"
+    rustup component add rust-src
+else
+    say "rust-src: present"
+fi
+
+if ! command -v bindgen >/dev/null || ! bindgen --version | grep -q " $BINDGEN_VERSION\$"; then
+    say "cargo: installing bindgen-cli $BINDGEN_VERSION (a few minutes)"
+    cargo install --locked --quiet bindgen-cli --version "$BINDGEN_VERSION"
+else
+    say "bindgen $BINDGEN_VERSION: present"
+fi

@@ -1,0 +1,56 @@
+#!/bin/sh
+# PID 1 inside the test VM (see tests/vm/run.sh). The host's root file system
+# is our read-only root over 9p; the share tagged "kout" is the host's result
+# directory: it holds `job` (what to run) and receives `output`, `status`
+# and `dmesg`.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/tmp/home LANG=C.UTF-8
+
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /var/tmp
+[ -d /sys/kernel/debug ] && mount -t debugfs debugfs /sys/kernel/debug
+mkdir -p /run/kout "$HOME"
+mount -t 9p -o trans=virtio,version=9p2000.L kout /run/kout
+out=/run/kout
+
+finish() {
+    echo "$1" > $out/status
+    dmesg > $out/dmesg 2>&1
+    echo b > /proc/sysrq-trigger   # QEMU runs with -no-reboot: this ends it
+}
+
+hostname knetstat-vm
+ip link set lo up
+
+# job: line 1 the work tree, line 2 the module to load ("" = none),
+# the rest the command, run by /bin/sh -c.
+workdir=$(sed -n 1p $out/job)
+module=$(sed -n 2p $out/job)
+cmd=$(sed -n '3,$p' $out/job)
+if ! cd "$workdir"; then
+    echo "vm: cannot enter $workdir (inside the VM /tmp, /run and /var/tmp are private tmpfs)" >> $out/output
+    finish 125
+fi
+
+echo "vm: booted $(uname -r)" >> $out/output
+if [ -n "$module" ]; then
+    if [ ! -f "$module" ]; then
+        echo "vm: no module at $module (inside the VM /tmp, /run and /var/tmp are private tmpfs)" >> $out/output
+        finish 125
+    fi
+    if ! insmod "$module" >> $out/output 2>&1; then
+        echo "vm: insmod $module failed" >> $out/output
+        finish 125
+    fi
+    echo "vm: loaded $module" >> $out/output
+fi
+export KNETSTAT_VM=1
+/bin/sh -c "$cmd" >> $out/output 2>&1 </dev/null
+finish $?

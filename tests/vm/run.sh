@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Boot a test kernel under QEMU (TCG), load a module, run a command as root
+# with the host's root file system visible read-only, and return its status.
+#
+#   tests/vm/run.sh KERNEL_BUILD_DIR MODULE.ko|"" 'COMMAND'
+#
+# Exit status: the command's, or
+#   124  the VM did not finish within VM_TIMEOUT seconds (default 900)
+#   125  the VM did not run the command (boot or insmod failed)
+#    70  the kernel log has a WARNING, BUG, Oops, lockdep, KASAN or similar
+#        report, even if the command passed
+# Environment: VM_TIMEOUT, VM_CPUS (default 1: TCG boots are deterministic
+# with one vCPU), VM_MEM (default 2G), VM_KEEP=1 keeps the result directory.
+set -euo pipefail
+
+kdir=${1:?kernel build dir}; module=${2?module path or ""}; cmd=${3:?command}
+here=$(cd "$(dirname "$0")" && pwd)
+bzimage=$kdir/arch/x86/boot/bzImage
+[ -f "$bzimage" ] || { echo "vm: no kernel image at $bzimage" >&2; exit 125; }
+[ -z "$module" ] || module=$(realpath "$module")
+
+out=$(mktemp -d /tmp/knetstat-vm.XXXXXX)
+cleanup() { [ "${VM_KEEP:-0}" = 1 ] && echo "vm: results kept in $out" >&2 || rm -rf "$out"; }
+trap cleanup EXIT
+printf '%s\n%s\n%s\n' "$PWD" "$module" "$cmd" > "$out/job"
+: > "$out/output"
+
+append="console=ttyS0 loglevel=5 root=/dev/root rootfstype=9p"
+append+=" rootflags=trans=virtio,version=9p2000.L,msize=262144 ro"
+append+=" init=$here/init.sh panic=-1 hung_task_timeout_secs=60"
+
+timeout --signal=KILL "${VM_TIMEOUT:-900}" \
+  qemu-system-x86_64 -accel tcg -nodefaults -no-reboot -display none \
+    -smp "${VM_CPUS:-1}" -m "${VM_MEM:-2G}" \
+    -kernel "$bzimage" -append "$append" \
+    -fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
+    -device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \
+    -fsdev local,id=kout,path="$out",security_model=none \
+    -device virtio-9p-pci,fsdev=kout,mount_tag=kout \
+    -serial file:"$out/console" -monitor none &
+qemu=$!
+# Stream the command's output while it runs.
+tail -n +1 -f --pid=$qemu "$out/output" &
+tailer=$!
+rc=0; wait $qemu || rc=$?
+wait $tailer 2>/dev/null || true
+
+status=$(cat "$out/status" 2>/dev/null || true)
+if [ -z "$status" ]; then
+    if [ $rc = 137 ]; then echo "vm: timed out after ${VM_TIMEOUT:-900}s" >&2; status=124
+    else echo "vm: the VM stopped without running the command (qemu status $rc)" >&2; status=125; fi
+    echo "vm: last lines of the console:" >&2; tail -30 "$out/console" >&2 || true
+fi
+
+# Kernel reports. dmesg is complete when the command finished; the console
+# is what we have when it did not.
+log=$out/dmesg; [ -s "$log" ] || log=$out/console
+if "$here/scan-log.sh" "$log"; then
+    exit "$status"
+fi
+exit 70
