@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knetstat C shims: what needs kernel internals and nothing else.
+ *
+ *  - per-namespace registration of the four /proc/net files;
+ *  - the walks over the TCP and UDP hash tables, under the bucket locks;
+ *  - knetstat_snapshot(): copy the fields of one socket into a plain
+ *    struct knetstat_sock, touching only fields its kind of socket has.
+ *
+ * Nothing here formats output: the seq_file show callback is Rust
+ * (knetstat_seq_show in knetstat.rs).
+ *
+ * The TCP walk mirrors tcp_seq_start/next/stop in net/ipv4/tcp_ipv4.c
+ * (Linux 6.12), which are not exported to modules when IPv6 is built in.
+ * The UDP walk mirrors udp_seq_start/next/stop in net/ipv4/udp.c but always
+ * uses the namespace's own table and resumes from the last position, so a
+ * full read is O(N) like the TCP one.
+ */
+
+#include <linux/module.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/seq_file_net.h>
+#include <net/inet_timewait_sock.h>
+#include <net/net_namespace.h>
+#include <net/request_sock.h>
+#include <net/tcp.h>
+#include <net/udp.h>
+
+#include "helpers.h"
+
+/* Keep in step with struct Snapshot in sock_fmt.rs (it asserts the same). */
+static_assert(sizeof(struct knetstat_sock) == 128);
+static_assert(offsetof(struct knetstat_sock, raddr) == 16);
+static_assert(offsetof(struct knetstat_sock, lport) == 32);
+static_assert(offsetof(struct knetstat_sock, family) == 36);
+static_assert(offsetof(struct knetstat_sock, flags) == 39);
+static_assert(offsetof(struct knetstat_sock, rx_queue) == 40);
+static_assert(offsetof(struct knetstat_sock, rcv_wnd) == 48);
+static_assert(offsetof(struct knetstat_sock, hz) == 72);
+static_assert(offsetof(struct knetstat_sock, reuse) == 76);
+static_assert(offsetof(struct knetstat_sock, defer_accept) == 79);
+static_assert(offsetof(struct knetstat_sock, keepidle) == 80);
+static_assert(offsetof(struct knetstat_sock, fastopen_qlen) == 100);
+static_assert(offsetof(struct knetstat_sock, rcvtimeo) == 104);
+static_assert(offsetof(struct knetstat_sock, lingertime) == 120);
+
+/* One of the four files: what it lists. Stored as the proc entry's data. */
+struct knetstat_file {
+	const char *name;
+	unsigned short family;	/* AF_INET or AF_INET6 */
+	bool udp;
+};
+
+static const struct knetstat_file knetstat_files[] = {
+	{ "tcpstat",  AF_INET,  false },
+	{ "tcp6stat", AF_INET6, false },
+	{ "udpstat",  AF_INET,  true },
+	{ "udp6stat", AF_INET6, true },
+};
+
+/* Which table a TCP walk is in, as TCP_SEQ_STATE_* in the kernel. */
+enum { WALK_LISTENING, WALK_ESTABLISHED };
+
+/* Per-open-file iterator state; seq_net_private must come first. */
+struct knetstat_iter {
+	struct seq_net_private p;
+	const struct knetstat_file *file;
+	int table;		/* WALK_LISTENING or WALK_ESTABLISHED (TCP) */
+	int bucket;		/* current hash bucket, its lock held while on it */
+	int offset;		/* matching sockets already returned from bucket */
+	loff_t last_pos;	/* *pos after the last start/next */
+};
+
+static bool iter_match(const struct seq_file *seq, const struct sock *sk)
+{
+	const struct knetstat_iter *it = seq->private;
+
+	return sk->sk_family == it->file->family &&
+	       net_eq(sock_net(sk), seq_file_net((struct seq_file *)seq));
+}
+
+/* --- TCP: listening hash, then established hash (TIME_WAIT and requests) */
+
+static struct inet_hashinfo *tcp_hinfo(struct seq_file *seq)
+{
+	return seq_file_net(seq)->ipv4.tcp_death_row.hashinfo;
+}
+
+/* listening_get_first(): first match from it->bucket on, its lock held. */
+static void *tcp_listening_first(struct seq_file *seq)
+{
+	struct inet_hashinfo *hinfo = tcp_hinfo(seq);
+	struct knetstat_iter *it = seq->private;
+
+	it->offset = 0;
+	for (; it->bucket <= hinfo->lhash2_mask; it->bucket++) {
+		struct inet_listen_hashbucket *ilb2 = &hinfo->lhash2[it->bucket];
+		struct hlist_nulls_node *node;
+		struct sock *sk;
+
+		if (hlist_nulls_empty(&ilb2->nulls_head))
+			continue;
+		spin_lock(&ilb2->lock);
+		sk_nulls_for_each(sk, node, &ilb2->nulls_head)
+			if (iter_match(seq, sk))
+				return sk;
+		spin_unlock(&ilb2->lock);
+	}
+	return NULL;
+}
+
+/* listening_get_next() */
+static void *tcp_listening_next(struct seq_file *seq, struct sock *sk)
+{
+	struct knetstat_iter *it = seq->private;
+	struct hlist_nulls_node *node;
+
+	it->offset++;
+	sk = sk_nulls_next(sk);
+	sk_nulls_for_each_from(sk, node)
+		if (iter_match(seq, sk))
+			return sk;
+	spin_unlock(&tcp_hinfo(seq)->lhash2[it->bucket].lock);
+	it->bucket++;
+	return tcp_listening_first(seq);
+}
+
+/* established_get_first() */
+static void *tcp_established_first(struct seq_file *seq)
+{
+	struct inet_hashinfo *hinfo = tcp_hinfo(seq);
+	struct knetstat_iter *it = seq->private;
+
+	it->offset = 0;
+	for (; it->bucket <= hinfo->ehash_mask; it->bucket++) {
+		spinlock_t *lock = inet_ehash_lockp(hinfo, it->bucket);
+		struct hlist_nulls_node *node;
+		struct sock *sk;
+
+		cond_resched();
+		if (hlist_nulls_empty(&hinfo->ehash[it->bucket].chain))
+			continue;
+		spin_lock_bh(lock);
+		sk_nulls_for_each(sk, node, &hinfo->ehash[it->bucket].chain)
+			if (iter_match(seq, sk))
+				return sk;
+		spin_unlock_bh(lock);
+	}
+	return NULL;
+}
+
+/* established_get_next() */
+static void *tcp_established_next(struct seq_file *seq, struct sock *sk)
+{
+	struct knetstat_iter *it = seq->private;
+	struct hlist_nulls_node *node;
+
+	it->offset++;
+	sk = sk_nulls_next(sk);
+	sk_nulls_for_each_from(sk, node)
+		if (iter_match(seq, sk))
+			return sk;
+	spin_unlock_bh(inet_ehash_lockp(tcp_hinfo(seq), it->bucket));
+	it->bucket++;
+	return tcp_established_first(seq);
+}
+
+/* The next socket after @v in walk order, moving on to the next table. */
+static void *tcp_next_sock(struct seq_file *seq, void *v)
+{
+	struct knetstat_iter *it = seq->private;
+	void *rc;
+
+	if (it->table == WALK_LISTENING) {
+		rc = v ? tcp_listening_next(seq, v) : tcp_listening_first(seq);
+		if (rc)
+			return rc;
+		it->table = WALK_ESTABLISHED;
+		it->bucket = 0;
+		return tcp_established_first(seq);
+	}
+	return v ? tcp_established_next(seq, v) : tcp_established_first(seq);
+}
+
+/*
+ * tcp_seek_last_pos(): go back to the bucket and offset where the previous
+ * read stopped, instead of walking from the start (that would make a full
+ * read O(N^2)). The offset counts matches, so sockets added or removed in
+ * the meantime can shift the walk by a few rows, exactly as in the kernel.
+ */
+static void *tcp_seek_last(struct seq_file *seq)
+{
+	struct knetstat_iter *it = seq->private;
+	int bucket = it->bucket, offset = it->offset;
+	struct inet_hashinfo *hinfo = tcp_hinfo(seq);
+	void *rc = NULL;
+
+	if (it->table == WALK_LISTENING) {
+		if (it->bucket > hinfo->lhash2_mask)
+			return NULL;
+		rc = tcp_listening_first(seq);
+		while (offset-- && rc && bucket == it->bucket)
+			rc = tcp_listening_next(seq, rc);
+		if (rc)
+			return rc;
+		it->bucket = 0;
+		it->table = WALK_ESTABLISHED;
+	}
+	if (it->bucket > hinfo->ehash_mask)
+		return NULL;
+	rc = tcp_established_first(seq);
+	while (offset-- && rc && bucket == it->bucket)
+		rc = tcp_established_next(seq, rc);
+	return rc;
+}
+
+/* tcp_get_idx(): the @pos-th socket (0-based) from the very start. */
+static void *tcp_get_idx(struct seq_file *seq, loff_t pos)
+{
+	struct knetstat_iter *it = seq->private;
+	void *rc;
+
+	it->table = WALK_LISTENING;
+	it->bucket = 0;
+	rc = tcp_next_sock(seq, NULL);
+	while (rc && pos--)
+		rc = tcp_next_sock(seq, rc);
+	return rc;
+}
+
+static void *tcp_seq_start_(struct seq_file *seq, loff_t *pos)
+{
+	struct knetstat_iter *it = seq->private;
+	void *rc;
+
+	if (*pos && *pos == it->last_pos) {
+		rc = tcp_seek_last(seq);
+		if (rc)
+			goto out;
+	}
+	it->table = WALK_LISTENING;
+	it->bucket = 0;
+	it->offset = 0;
+	rc = *pos ? tcp_get_idx(seq, *pos - 1) : SEQ_START_TOKEN;
+out:
+	it->last_pos = *pos;
+	return rc;
+}
+
+static void *tcp_seq_next_(struct seq_file *seq, void *v, loff_t *pos)
+{
+	struct knetstat_iter *it = seq->private;
+	void *rc;
+
+	rc = v == SEQ_START_TOKEN ? tcp_get_idx(seq, 0) : tcp_next_sock(seq, v);
+	++*pos;
+	it->last_pos = *pos;
+	return rc;
+}
+
+/* tcp_seq_stop(): drop the lock of the bucket the walk stopped in. */
+static void tcp_seq_stop_(struct seq_file *seq, void *v)
+{
+	struct knetstat_iter *it = seq->private;
+	struct inet_hashinfo *hinfo = tcp_hinfo(seq);
+
+	if (!v || v == SEQ_START_TOKEN)
+		return;
+	if (it->table == WALK_LISTENING)
+		spin_unlock(&hinfo->lhash2[it->bucket].lock);
+	else
+		spin_unlock_bh(inet_ehash_lockp(hinfo, it->bucket));
+}
+
+/* --- UDP: the namespace's own table (net->ipv4.udp_table) --------------- */
+
+static struct udp_table *udp_table_of(struct seq_file *seq)
+{
+	return seq_file_net(seq)->ipv4.udp_table;
+}
+
+/* udp_get_first(): first match from it->bucket on, its lock held. */
+static struct sock *udp_first(struct seq_file *seq)
+{
+	struct udp_table *table = udp_table_of(seq);
+	struct knetstat_iter *it = seq->private;
+	struct sock *sk;
+
+	it->offset = 0;
+	for (; it->bucket <= table->mask; it->bucket++) {
+		struct udp_hslot *hslot = &table->hash[it->bucket];
+
+		if (hlist_empty(&hslot->head))
+			continue;
+		spin_lock_bh(&hslot->lock);
+		sk_for_each(sk, &hslot->head)
+			if (iter_match(seq, sk))
+				return sk;
+		spin_unlock_bh(&hslot->lock);
+	}
+	return NULL;
+}
+
+/* udp_get_next() */
+static struct sock *udp_next(struct seq_file *seq, struct sock *sk)
+{
+	struct knetstat_iter *it = seq->private;
+
+	it->offset++;
+	do
+		sk = sk_next(sk);
+	while (sk && !iter_match(seq, sk));
+	if (sk)
+		return sk;
+	spin_unlock_bh(&udp_table_of(seq)->hash[it->bucket].lock);
+	it->bucket++;
+	return udp_first(seq);
+}
+
+static void *udp_seq_start_(struct seq_file *seq, loff_t *pos)
+{
+	struct knetstat_iter *it = seq->private;
+	struct sock *sk = NULL;
+	loff_t n;
+
+	if (*pos && *pos == it->last_pos &&
+	    it->bucket <= udp_table_of(seq)->mask) {
+		int bucket = it->bucket, offset = it->offset;
+
+		sk = udp_first(seq);
+		while (offset-- && sk && bucket == it->bucket)
+			sk = udp_next(seq, sk);
+		if (sk)
+			goto out;
+	}
+	if (!*pos) {
+		it->bucket = 0;
+		it->offset = 0;
+		it->last_pos = 0;
+		return SEQ_START_TOKEN;
+	}
+	it->bucket = 0;
+	sk = udp_first(seq);
+	for (n = *pos - 1; sk && n; n--)
+		sk = udp_next(seq, sk);
+out:
+	it->last_pos = *pos;
+	return sk;
+}
+
+static void *udp_seq_next_(struct seq_file *seq, void *v, loff_t *pos)
+{
+	struct knetstat_iter *it = seq->private;
+	struct sock *sk;
+
+	if (v == SEQ_START_TOKEN) {
+		it->bucket = 0;
+		sk = udp_first(seq);
+	} else {
+		sk = udp_next(seq, v);
+	}
+	++*pos;
+	it->last_pos = *pos;
+	return sk;
+}
+
+static void udp_seq_stop_(struct seq_file *seq, void *v)
+{
+	struct knetstat_iter *it = seq->private;
+
+	if (v && v != SEQ_START_TOKEN)
+		spin_unlock_bh(&udp_table_of(seq)->hash[it->bucket].lock);
+}
+
+/* --- snapshots ----------------------------------------------------------- */
+
+static void copy_addr(u8 *dst, unsigned short family,
+		      __be32 v4, const struct in6_addr *v6)
+{
+	if (family == AF_INET6)
+		memcpy(dst, v6, 16);
+	else
+		memcpy(dst, &v4, 4);
+}
+
+/* What struct sock itself holds: shared by TCP and UDP rows. */
+static void snap_sock_options(const struct sock *sk, struct knetstat_sock *s)
+{
+	u8 locks = READ_ONCE(sk->sk_userlocks);
+	long timeo;
+
+	/* Bit-fields: read plainly, as sk_getsockopt() does. */
+	s->reuse = sk->sk_reuse;
+	s->reuseport = sk->sk_reuseport;
+	if (sock_flag(sk, SOCK_KEEPOPEN))
+		s->flags |= KNETSTAT_F_KEEPALIVE;
+	if (sock_flag(sk, SOCK_LINGER))
+		s->flags |= KNETSTAT_F_LINGER;
+	if (sock_flag(sk, SOCK_BROADCAST))
+		s->flags |= KNETSTAT_F_BROADCAST;
+	if (locks & SOCK_RCVBUF_LOCK)
+		s->flags |= KNETSTAT_F_RCVBUF_LOCK;
+	if (locks & SOCK_SNDBUF_LOCK)
+		s->flags |= KNETSTAT_F_SNDBUF_LOCK;
+	s->rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	s->sndbuf = READ_ONCE(sk->sk_sndbuf);
+	timeo = READ_ONCE(sk->sk_rcvtimeo);
+	s->rcvtimeo = timeo == MAX_SCHEDULE_TIMEOUT ? KNETSTAT_NO_TIMEOUT : timeo;
+	timeo = READ_ONCE(sk->sk_sndtimeo);
+	s->sndtimeo = timeo == MAX_SCHEDULE_TIMEOUT ? KNETSTAT_NO_TIMEOUT : timeo;
+	s->lingertime = READ_ONCE(sk->sk_lingertime);
+}
+
+/* A full TCP socket: get_tcp4_sock()/get_tcp6_sock() for the row. */
+static void snap_tcp_full(struct sock *sk, unsigned short family,
+			  struct knetstat_sock *s)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+	const struct inet_sock *inet = inet_sk(sk);
+	int state = inet_sk_state_load(sk);
+
+	s->kind = KNETSTAT_TCP_FULL;
+	copy_addr(s->laddr, family, inet->inet_rcv_saddr, &sk->sk_v6_rcv_saddr);
+	copy_addr(s->raddr, family, inet->inet_daddr, &sk->sk_v6_daddr);
+	s->lport = ntohs(inet->inet_sport);
+	s->rport = ntohs(inet->inet_dport);
+	s->state = state;
+	if (state == TCP_LISTEN) {
+		s->rx_queue = READ_ONCE(sk->sk_ack_backlog);
+		s->tx_queue = 0;
+	} else {
+		/* Unlocked: the difference can be transiently negative. */
+		s->rx_queue = max_t(int, READ_ONCE(tp->rcv_nxt) -
+					 READ_ONCE(tp->copied_seq), 0);
+		s->tx_queue = READ_ONCE(tp->write_seq) - READ_ONCE(tp->snd_una);
+	}
+
+	s->rcv_wnd = READ_ONCE(tp->rcv_wnd);
+	s->snd_wnd = READ_ONCE(tp->snd_wnd);
+	s->snd_nxt = READ_ONCE(tp->snd_nxt);
+	s->snd_una = READ_ONCE(tp->snd_una);
+	s->rcv_tstamp = READ_ONCE(tp->rcv_tstamp);
+	s->now = tcp_jiffies32;
+
+	snap_sock_options(sk, s);
+	if (tp->nonagle & TCP_NAGLE_OFF)	/* a bit-field, as in getsockopt */
+		s->flags |= KNETSTAT_F_NODELAY;
+	s->keepidle = READ_ONCE(tp->keepalive_time);
+	s->keepintvl = READ_ONCE(tp->keepalive_intvl);
+	s->keepcnt = READ_ONCE(tp->keepalive_probes);
+	s->user_timeout = READ_ONCE(icsk->icsk_user_timeout);
+	s->defer_accept = READ_ONCE(icsk->icsk_accept_queue.rskq_defer_accept);
+	s->fastopen_qlen = READ_ONCE(icsk->icsk_accept_queue.fastopenq.max_qlen);
+}
+
+/* get_timewait4_sock(): only inet_timewait_sock fields. */
+static void snap_tcp_timewait(const struct inet_timewait_sock *tw,
+			      unsigned short family, struct knetstat_sock *s)
+{
+	s->kind = KNETSTAT_TCP_TIMEWAIT;
+	copy_addr(s->laddr, family, tw->tw_rcv_saddr, &tw->tw_v6_rcv_saddr);
+	copy_addr(s->raddr, family, tw->tw_daddr, &tw->tw_v6_daddr);
+	s->lport = ntohs(tw->tw_sport);
+	s->rport = ntohs(tw->tw_dport);
+	s->state = READ_ONCE(tw->tw_substate);
+}
+
+/* get_openreq4(): only request_sock fields; the local port is ir_num. */
+static void snap_tcp_request(const struct request_sock *req,
+			     unsigned short family, struct knetstat_sock *s)
+{
+	const struct inet_request_sock *ireq = inet_rsk(req);
+
+	s->kind = KNETSTAT_TCP_REQUEST;
+	copy_addr(s->laddr, family, ireq->ir_loc_addr, &ireq->ir_v6_loc_addr);
+	copy_addr(s->raddr, family, ireq->ir_rmt_addr, &ireq->ir_v6_rmt_addr);
+	s->lport = ireq->ir_num;
+	s->rport = ntohs(ireq->ir_rmt_port);
+	s->state = TCP_SYN_RECV;
+}
+
+/* udp4_format_sock(): queues as /proc/net/udp computes them. */
+static void snap_udp(struct sock *sk, unsigned short family,
+		     struct knetstat_sock *s)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	s->kind = KNETSTAT_UDP;
+	copy_addr(s->laddr, family, inet->inet_rcv_saddr, &sk->sk_v6_rcv_saddr);
+	copy_addr(s->raddr, family, inet->inet_daddr, &sk->sk_v6_daddr);
+	s->lport = ntohs(inet->inet_sport);
+	s->rport = ntohs(inet->inet_dport);
+	s->rx_queue = udp_rqueue_get(sk);
+	s->tx_queue = sk_wmem_alloc_get(sk);
+	snap_sock_options(sk, s);
+}
+
+void knetstat_snapshot(struct seq_file *seq, void *v, struct knetstat_sock *s)
+{
+	const struct knetstat_iter *it = seq->private;
+	const struct knetstat_file *f = it->file;
+	struct sock *sk = v;
+
+	memset(s, 0, sizeof(*s));
+	s->family = f->family == AF_INET6 ? 6 : 4;
+	s->hz = HZ;
+	if (v == SEQ_START_TOKEN)
+		s->kind = f->udp ? KNETSTAT_HEADER_UDP : KNETSTAT_HEADER_TCP;
+	else if (f->udp)
+		snap_udp(sk, f->family, s);
+	else if (sk->sk_state == TCP_TIME_WAIT)
+		snap_tcp_timewait(inet_twsk(sk), f->family, s);
+	else if (sk->sk_state == TCP_NEW_SYN_RECV)
+		snap_tcp_request(inet_reqsk(sk), f->family, s);
+	else
+		snap_tcp_full(sk, f->family, s);
+}
+
+/* --- registration -------------------------------------------------------- */
+
+static void *knetstat_seq_start(struct seq_file *seq, loff_t *pos)
+{
+	struct knetstat_iter *it = seq->private;
+
+	if (!it->file)
+		it->file = pde_data(file_inode(seq->file));
+	return it->file->udp ? udp_seq_start_(seq, pos) : tcp_seq_start_(seq, pos);
+}
+
+static void *knetstat_seq_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	const struct knetstat_iter *it = seq->private;
+
+	return it->file->udp ? udp_seq_next_(seq, v, pos) : tcp_seq_next_(seq, v, pos);
+}
+
+static void knetstat_seq_stop(struct seq_file *seq, void *v)
+{
+	const struct knetstat_iter *it = seq->private;
+
+	if (it->file->udp)
+		udp_seq_stop_(seq, v);
+	else
+		tcp_seq_stop_(seq, v);
+}
+
+static const struct seq_operations knetstat_seq_ops = {
+	.start = knetstat_seq_start,
+	.next = knetstat_seq_next,
+	.stop = knetstat_seq_stop,
+	.show = knetstat_seq_show,
+};
+
+static void knetstat_remove_files(struct net *net, int n)
+{
+	while (n--)
+		remove_proc_entry(knetstat_files[n].name, net->proc_net);
+}
+
+static int __net_init knetstat_net_init(struct net *net)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(knetstat_files); i++) {
+		const struct knetstat_file *f = &knetstat_files[i];
+
+		if (!proc_create_net_data(f->name, 0444, net->proc_net,
+					  &knetstat_seq_ops,
+					  sizeof(struct knetstat_iter),
+					  (void *)f)) {
+			knetstat_remove_files(net, i);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static void __net_exit knetstat_net_exit(struct net *net)
+{
+	knetstat_remove_files(net, ARRAY_SIZE(knetstat_files));
+}
+
+static struct pernet_operations knetstat_net_ops = {
+	.init = knetstat_net_init,
+	.exit = knetstat_net_exit,
+};
+
+int knetstat_register(void)
+{
+	return register_pernet_subsys(&knetstat_net_ops);
+}
+
+void knetstat_unregister(void)
+{
+	unregister_pernet_subsys(&knetstat_net_ops);
+}
