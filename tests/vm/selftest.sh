@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Harness self-test: the VM runner must return the command's status, and a
+# kernel report must fail a run whose command succeeded.
+#   tests/vm/selftest.sh KERNEL_BUILD_DIR
+set -uo pipefail
+kdir=${1:?kernel build dir}
+here=$(cd "$(dirname "$0")" && pwd)
+pass=0 fail=0
+check() {  # name, expected status, actual status, [log, pattern]
+    if [ "$2" = "$3" ] && { [ -z "${4:-}" ] || grep -q "$5" "$4"; }; then
+        echo "ok   $1"; pass=$((pass + 1))
+    else
+        echo "FAIL $1: status $3, expected $2"; fail=$((fail + 1))
+        [ -n "${4:-}" ] && tail -20 "$4"
+    fi
+}
+
+make -s -C "$kdir" M="$here/splat" LLVM=1 modules >/dev/null || { echo "FAIL building the splat module"; exit 1; }
+log=$(mktemp)
+"$here/run.sh" "$kdir" "$here/splat/knetstat_splat.ko" 'echo command ran; exit 0' >"$log" 2>&1
+check "a WARNING from a module fails the run" 70 $? "$log" "KERNEL REPORT IN KNETSTAT"
+"$here/run.sh" "$kdir" "" 'exit 7' >"$log" 2>&1
+check "the command's exit status comes back" 7 $? "$log" "vm: booted"
+rm -f "$log"
+make -s -C "$kdir" M="$here/splat" clean >/dev/null
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
