@@ -29,6 +29,10 @@
 
 #include "helpers.h"
 
+#if !IS_ENABLED(CONFIG_IPV6)
+#error "knetstat needs a kernel with IPv6 support (CONFIG_IPV6)"
+#endif
+
 /* Keep in step with struct Snapshot in sock_fmt.rs (it asserts the same). */
 static_assert(sizeof(struct knetstat_sock) == 128);
 static_assert(offsetof(struct knetstat_sock, raddr) == 16);
@@ -553,6 +557,34 @@ static const struct seq_operations knetstat_seq_ops = {
 	.show = knetstat_seq_show,
 };
 
+/*
+ * Testing only: when set to N (1..4), creating the Nth file fails in every
+ * namespace that is set up while it is set, so the unwinding of a failed
+ * module load or namespace creation can be tested. 0 (default) = never.
+ */
+static int fail_create;
+
+static int fail_create_set(const char *val, const struct kernel_param *kp)
+{
+	int n, err = kstrtoint(val, 0, &n);
+
+	if (err || n < 0 || n > ARRAY_SIZE(knetstat_files)) {
+		pr_err("knetstat: fail_create must be 0..%zu, not '%s'\n",
+		       ARRAY_SIZE(knetstat_files), val);
+		return -EINVAL;
+	}
+	WRITE_ONCE(fail_create, n);
+	return 0;
+}
+
+static const struct kernel_param_ops fail_create_ops = {
+	.set = fail_create_set,
+	.get = param_get_int,
+};
+module_param_cb(fail_create, &fail_create_ops, &fail_create, 0644);
+MODULE_PARM_DESC(fail_create,
+		 "testing only: make creating file N (1-4) fail; 0 = never (default)");
+
 static void knetstat_remove_files(struct net *net, int n)
 {
 	while (n--)
@@ -566,7 +598,8 @@ static int __net_init knetstat_net_init(struct net *net)
 	for (i = 0; i < ARRAY_SIZE(knetstat_files); i++) {
 		const struct knetstat_file *f = &knetstat_files[i];
 
-		if (!proc_create_net_data(f->name, 0444, net->proc_net,
+		if (READ_ONCE(fail_create) == i + 1 ||
+		    !proc_create_net_data(f->name, 0444, net->proc_net,
 					  &knetstat_seq_ops,
 					  sizeof(struct knetstat_iter),
 					  (void *)f)) {
@@ -596,3 +629,5 @@ void knetstat_unregister(void)
 {
 	unregister_pernet_subsys(&knetstat_net_ops);
 }
+
+MODULE_VERSION("1.0.0");

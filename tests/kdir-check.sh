@@ -18,7 +18,7 @@ grep -q '^CONFIG_MODULES=y' "$conf" ||
     fail "KDIR=$kdir was built without loadable module support (CONFIG_MODULES is not set)."
 [ -f "$kdir/rust/libkernel.rmeta" ] ||
     fail "KDIR=$kdir has no Rust build artifacts (rust/libkernel.rmeta): build the kernel (or its 'modules_prepare' and rust targets) first."
-want=$(sed -n 's/^CONFIG_RUSTC_VERSION_TEXT="\(.*\)"$/\1/p' "$conf")
+want=$(sed -n 's/^CONFIG_RUSTC_VERSION_TEXT="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$conf")
 have=$(rustc --version 2>/dev/null || echo "no rustc")
 [ "$want" = "$have" ] ||
     fail "KDIR=$kdir was built with '$want' but rustc on PATH is '$have': a Rust module must be built with the same rustc as its kernel."

@@ -7,12 +7,14 @@
 # The build lives outside the work tree, in $KNETSTAT_CACHE (default
 # ~/.cache/knetstat), in a directory named after a hash of everything that
 # changes the result: the Debian kernel source version, the config fragments,
-# this script, and the rustc, bindgen and clang versions.
+# the build recipe version below, and the rustc, bindgen and clang versions.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${KNETSTAT_CACHE:-$HOME/.cache/knetstat}
 tarball=/usr/src/linux-source-6.12.tar.xz
+# Bump when the way the kernel is built changes (not for comments or logs).
+recipe=1
 
 print_only=0
 if [ "${1:-}" = --dir ]; then print_only=1; shift; fi
@@ -24,7 +26,7 @@ if [ -z "$srcver" ] || [ ! -f "$tarball" ]; then
     echo "build.sh: linux-source-6.12 is not installed; run tests/deps.sh first" >&2; exit 1
 fi
 
-key=$( { echo "$srcver"; cat "$here/base.config" "$here/$variant.config" "$0";
+key=$( { echo "$srcver recipe $recipe"; cat "$here/base.config" "$here/$variant.config";
          rustc -vV; bindgen --version; clang --version | head -1; } | sha256sum | cut -c1-12)
 src=$cache/src/linux-source-6.12-$srcver
 out=$cache/kernel/$variant-$key
@@ -80,4 +82,8 @@ secs=$(( $(date +%s) - start ))
 echo "$secs" > "$out/build-seconds"
 touch "$out/.built"
 log "$variant kernel built in ${secs}s"
+# Older builds of this variant (other keys) are dead weight: drop them.
+for old in "$cache/kernel/$variant"-*; do
+    [ "$old" = "$out" ] || rm -rf "$old"
+done
 echo "$out"

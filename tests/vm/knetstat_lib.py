@@ -1,0 +1,196 @@
+"""Shared helpers for the knetstat VM tests: parsing rows, reading the
+kernel's own /proc/net files, and a minimal test runner that prints
+'N passed, N failed'."""
+
+import ipaddress
+import os
+import re
+import socket
+import struct
+import subprocess
+import sys
+import time
+import traceback
+
+STATES = ["NONE", "ESTB", "SYNS", "SYNR", "FNW1", "FNW2", "TIMW", "CLSD",
+          "CLSW", "LACK", "LSTN", "CLSG", "SYNR"]
+
+TCP_HEADER = "Recv-Q Send-Q Local Address           Foreign Address         Stat Diag Options"
+UDP_HEADER = "Recv-Q Send-Q Local Address           Foreign Address         Options"
+
+TCP_USER_TIMEOUT = 18
+TCP_FASTOPEN = 23
+
+
+class Row:
+    """One parsed row of a knetstat file."""
+
+    def __init__(self, line, tcp):
+        self.line = line
+        m = re.match(r"^ *(-?\d+) +(-?\d+) (\S+) +(\S+) +(.*)$", line)
+        if not m:
+            raise AssertionError("unparsable row: %r" % line)
+        self.rx, self.tx = int(m.group(1)), int(m.group(2))
+        self.local, self.remote = m.group(3), m.group(4)
+        rest = m.group(5)
+        self.state = self.diag = None
+        self.options = rest
+        if tcp:
+            self.state = rest[:4]
+            tail = rest[5:]
+            if tail == "":
+                self.options = None          # TIME_WAIT / request row
+            else:
+                self.diag = tail[:4].rstrip()
+                self.options = tail[5:]
+        self.opts = dict(kv.split("=", 1) for kv in self.options.split(",")) if self.options else {}
+        self.lport = self.local.rsplit(":", 1)[1]
+        self.rport = self.remote.rsplit(":", 1)[1]
+        self.check_layout(tcp)
+
+    def check_layout(self, tcp):
+        """The row must be exactly what the contract's layout produces."""
+        expect = "%6d %6d %-23s %-23s " % (self.rx, self.tx, self.local, self.remote)
+        if tcp:
+            expect += self.state + " "
+            if self.options is not None:
+                expect += "%-4s %s" % (self.diag, self.options)
+        else:
+            expect += self.options
+        if expect != self.line:
+            raise AssertionError("row layout:\n got %r\nwant %r" % (self.line, expect))
+
+    def __repr__(self):
+        return repr(self.line)
+
+
+def read_file(name, netns=None):
+    """Whole content of /proc/net/NAME (optionally inside a named netns)."""
+    if netns:
+        return subprocess.run(["ip", "netns", "exec", netns, "cat", "/proc/net/" + name],
+                              check=True, capture_output=True, text=True).stdout
+    with open("/proc/net/" + name) as f:
+        return f.read()
+
+
+def rows(name, netns=None):
+    text = read_file(name, netns)
+    lines = text.split("\n")
+    assert lines[-1] == "", "file must end with a newline"
+    tcp = name.startswith("tcp")
+    assert lines[0] == (TCP_HEADER if tcp else UDP_HEADER), "header: %r" % lines[0]
+    return [Row(l, tcp) for l in lines[1:-1]]
+
+
+def find(name, lport=None, rport=None, state=None, netns=None):
+    """Rows of NAME with the given local/remote port (ints) and state."""
+    out = []
+    for r in rows(name, netns):
+        if lport is not None and r.lport != str(lport):
+            continue
+        if rport is not None and r.rport != str(rport):
+            continue
+        if state is not None and r.state != state:
+            continue
+        out.append(r)
+    return out
+
+
+def one(name, **kw):
+    found = find(name, **kw)
+    assert len(found) == 1, "expected one row in %s for %s, got %r" % (name, kw, found)
+    return found[0]
+
+
+def fmt_addr(family, raw):
+    """Address text as knetstat prints it, from /proc/net/{tcp,udp}* hex."""
+    if family == 4:
+        return str(ipaddress.IPv4Address(struct.pack("<I", int(raw, 16))))
+    words = [struct.pack("<I", int(raw[i:i + 8], 16)) for i in range(0, 32, 8)]
+    a = ipaddress.IPv6Address(b"".join(words))
+    if a.ipv4_mapped:
+        return "::ffff:" + str(a.ipv4_mapped)
+    return a.compressed
+
+
+def kernel_rows(name):
+    """Rows of /proc/net/NAME (tcp, tcp6, udp, udp6) as
+    (local, remote, state, rx, tx) in knetstat's notation."""
+    family = 6 if name.endswith("6") else 4
+    out = []
+    with open("/proc/net/" + name) as f:
+        next(f)
+        for line in f:
+            p = line.split()
+            la, lp = p[1].split(":")
+            ra, rp = p[2].split(":")
+            tx, rx = (int(x, 16) for x in p[4].split(":"))
+            lp, rp = int(lp, 16), int(rp, 16)
+            local = "%s:%s" % (fmt_addr(family, la), lp or "*")
+            remote = "%s:%s" % (fmt_addr(family, ra), rp or "*")
+            st = int(p[3], 16)
+            out.append((local, remote, STATES[st] if name.startswith("tcp") else None, rx, tx))
+    return out
+
+
+def ms_of_timeval(raw):
+    sec, usec = struct.unpack("ll", raw)
+    return sec * 1000 + usec // 1000
+
+
+def tcp_pair(family=socket.AF_INET, addr="127.0.0.1", listener_opts=(), client_opts=()):
+    """A listener and a connected client/server pair. Returns (lsn, cli, srv)."""
+    lsn = socket.socket(family, socket.SOCK_STREAM)
+    for lvl, opt, val in listener_opts:
+        lsn.setsockopt(lvl, opt, val)
+    lsn.bind((addr, 0))
+    lsn.listen(16)
+    cli = socket.socket(family, socket.SOCK_STREAM)
+    for lvl, opt, val in client_opts:
+        cli.setsockopt(lvl, opt, val)
+    cli.connect(lsn.getsockname()[:2])
+    srv, _ = lsn.accept()
+    return lsn, cli, srv
+
+
+def port(s):
+    return s.getsockname()[1]
+
+
+def wait_for(pred, timeout=10.0, what="condition"):
+    end = time.time() + timeout
+    while time.time() < end:
+        v = pred()
+        if v:
+            return v
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def sh(cmd):
+    subprocess.run(cmd, shell=True, check=True)
+
+
+def run_tests(tests, report=None):
+    """Run test functions; print a line each, then report() if given, then
+    'N passed, N failed' as the last line."""
+    only = sys.argv[1:]
+    passed = failed = 0
+    for t in tests:
+        if only and t.__name__ not in only:
+            continue
+        t0 = time.time()
+        try:
+            t()
+        except Exception:
+            failed += 1
+            print("FAIL %s (%.1fs)" % (t.__name__, time.time() - t0))
+            traceback.print_exc(file=sys.stdout)
+        else:
+            passed += 1
+            print("ok   %s (%.1fs)" % (t.__name__, time.time() - t0))
+        sys.stdout.flush()
+    if report:
+        report()
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed or not passed else 0)
