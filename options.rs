@@ -39,16 +39,26 @@ fn per_hz(x: u64, hz: u32) -> u64 {
     x.checked_div(u64::from(hz)).unwrap_or(0)
 }
 
-/// Milliseconds of a timeout as getsockopt(SO_RCVTIMEO) reports it:
+/// Writes a timeout in milliseconds as getsockopt(SO_RCVTIMEO) reports it:
 /// `tv_sec = timeo / HZ`, `tv_usec = (timeo % HZ) * 10^6 / HZ`.
-fn timeo_ms(timeo: u64, hz: u32) -> u64 {
+///
+/// The milliseconds are written as the seconds followed by three digits, so
+/// the value is exact even where `tv_sec * 1000` would not fit in 64 bits.
+fn put_timeo_ms<S: Sink>(out: &mut S, timeo: u64, hz: u32) {
     let hz = u64::from(hz);
     let (Some(sec), Some(rem)) = (timeo.checked_div(hz), timeo.checked_rem(hz)) else {
-        return 0;
+        out.put(b"0");
+        return;
     };
-    // rem < hz < 2^32, so rem * 10^6 cannot overflow.
-    let usec = (rem * 1_000_000) / hz;
-    sec.saturating_mul(1000).saturating_add(usec / 1000)
+    // rem < hz < 2^32, so rem * 10^6 fits; the result is below 1000.
+    let msec = rem * 1_000_000 / hz / 1000;
+    if sec == 0 {
+        put_u64(out, msec);
+        return;
+    }
+    put_u64(out, sec);
+    let digits = [msec / 100, msec / 10 % 10, msec % 10].map(|d| b'0' + d as u8);
+    out.put(&digits);
 }
 
 /// TCP_DEFER_ACCEPT in seconds, from the stored number of SYN-ACK
@@ -81,7 +91,7 @@ fn write_common<S: Sink>(out: &mut S, s: &Snapshot) {
     for (name, timeo) in [("SO_RCVTIMEO", s.rcvtimeo), ("SO_SNDTIMEO", s.sndtimeo)] {
         if timeo != NO_TIMEOUT {
             item(out, false, name);
-            put_u64(out, timeo_ms(timeo.unsigned_abs(), s.hz));
+            put_timeo_ms(out, timeo.unsigned_abs(), s.hz);
             out.put(b"ms");
         }
     }
