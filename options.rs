@@ -6,8 +6,8 @@
 //! fields in the snapshot the way getsockopt() computes it.
 
 use crate::sock_fmt::{
-    put_i64, put_u64, Sink, Snapshot, F_BROADCAST, F_KEEPALIVE, F_LINGER, F_NODELAY,
-    F_RCVBUF_LOCK, F_SNDBUF_LOCK, NO_TIMEOUT,
+    put_i64, put_u64, Sink, Snapshot, F_BROADCAST, F_KEEPALIVE, F_LINGER, F_NODELAY, F_RCVBUF_LOCK,
+    F_SNDBUF_LOCK, NO_TIMEOUT,
 };
 
 /// TCP state number of LISTEN.
@@ -35,8 +35,19 @@ fn num<S: Sink>(out: &mut S, name: &str, n: i64) {
 }
 
 /// `x / hz`, the kernel's integer division; 0 for a broken `hz` of 0.
-fn per_hz(x: u64, hz: u32) -> u64 {
-    x.checked_div(u64::from(hz)).unwrap_or(0)
+fn per_hz(x: u32, hz: u32) -> u32 {
+    x.checked_div(hz).unwrap_or(0)
+}
+
+/// SO_LINGER in seconds as getsockopt() returns it: `sk_lingertime / HZ`
+/// stored into the `int` `l_linger`, truncated like C does.
+///
+/// The truncation is reachable: setsockopt() with a negative `l_linger`
+/// stores MAX_SCHEDULE_TIMEOUT, and getsockopt() then reports the low 32
+/// bits of `LONG_MAX / HZ` (-1752346657 at HZ=250).
+fn linger_secs(lingertime: i64, hz: u32) -> i32 {
+    // The divisor is positive, so the division cannot overflow.
+    lingertime.checked_div(i64::from(hz)).unwrap_or(0) as i32
 }
 
 /// Writes a timeout in milliseconds as getsockopt(SO_RCVTIMEO) reports it:
@@ -78,6 +89,9 @@ fn defer_accept_secs(retrans: u8) -> u64 {
     period
 }
 
+// write_common() skips negative timeouts, which must include NO_TIMEOUT.
+const _: () = assert!(NO_TIMEOUT < 0);
+
 /// The items every socket has, after the protocol's first items:
 /// SO_RCVBUF, SO_SNDBUF, SO_RCVTIMEO, SO_SNDTIMEO, SO_LINGER.
 fn write_common<S: Sink>(out: &mut S, s: &Snapshot) {
@@ -89,15 +103,17 @@ fn write_common<S: Sink>(out: &mut S, s: &Snapshot) {
         num(out, "SO_SNDBUF", i64::from(s.sndbuf) / 2);
     }
     for (name, timeo) in [("SO_RCVTIMEO", s.rcvtimeo), ("SO_SNDTIMEO", s.sndtimeo)] {
-        if timeo != NO_TIMEOUT {
+        // NO_TIMEOUT is negative (asserted above) and the kernel never
+        // stores another negative value: none of them is a timeout.
+        if let Ok(timeo) = u64::try_from(timeo) {
             item(out, false, name);
-            put_timeo_ms(out, timeo.unsigned_abs(), s.hz);
+            put_timeo_ms(out, timeo, s.hz);
             out.put(b"ms");
         }
     }
     if s.flags & F_LINGER != 0 {
         item(out, false, "SO_LINGER");
-        put_u64(out, per_hz(s.lingertime.unsigned_abs(), s.hz));
+        put_i64(out, linger_secs(s.lingertime, s.hz).into());
         out.put(b"s");
     }
 }
@@ -111,13 +127,13 @@ pub(crate) fn write_tcp_options<S: Sink>(out: &mut S, s: &Snapshot) {
     // Keepalive tuning is printed only where the socket overrides the
     // sysctls (a stored 0 means "use the sysctl").
     if s.keepidle != 0 {
-        num(out, "TCP_KEEPIDLE", per_hz(s.keepidle.into(), s.hz) as i64);
+        num(out, "TCP_KEEPIDLE", per_hz(s.keepidle, s.hz).into());
     }
     if s.keepcnt != 0 {
         num(out, "TCP_KEEPCNT", s.keepcnt.into());
     }
     if s.keepintvl != 0 {
-        num(out, "TCP_KEEPINTVL", per_hz(s.keepintvl.into(), s.hz) as i64);
+        num(out, "TCP_KEEPINTVL", per_hz(s.keepintvl, s.hz).into());
     }
     // Stored in milliseconds already, whatever HZ is.
     if s.user_timeout != 0 {

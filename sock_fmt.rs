@@ -130,7 +130,8 @@ pub(crate) trait Sink {
 const TCP_HEADER: &[u8] =
     b"Recv-Q Send-Q Local Address           Foreign Address         Stat Diag Options\n";
 /// The first line of udpstat and udp6stat.
-const UDP_HEADER: &[u8] = b"Recv-Q Send-Q Local Address           Foreign Address         Options\n";
+const UDP_HEADER: &[u8] =
+    b"Recv-Q Send-Q Local Address           Foreign Address         Options\n";
 
 /// State names, indexed by the kernel's TCP state numbers.
 const STATE_NAMES: [&str; 13] = [
@@ -190,7 +191,10 @@ fn put_state<S: Sink>(out: &mut S, state: u8) {
 
 /// The 4-letter name of a TCP state; `NONE` for an unknown number.
 fn state_name(state: u8) -> &'static str {
-    STATE_NAMES.get(usize::from(state)).copied().unwrap_or("NONE")
+    STATE_NAMES
+        .get(usize::from(state))
+        .copied()
+        .unwrap_or("NONE")
 }
 
 /// Writes `address:port` padded to the column width, then one space.
@@ -229,7 +233,9 @@ fn put_ipv4<S: Sink>(out: &mut S, addr: [u8; 4]) {
 fn put_ipv6<S: Sink>(out: &mut S, addr: &[u8; 16]) {
     let mut words = [0u16; 8];
     for (w, pair) in words.iter_mut().zip(addr.chunks_exact(2)) {
-        *w = u16::from_be_bytes([pair.first().copied().unwrap_or(0), pair.get(1).copied().unwrap_or(0)]);
+        if let [hi, lo] = *pair {
+            *w = u16::from_be_bytes([hi, lo]);
+        }
     }
     let [.., w8, w9, w10, w11, a, b, c, d] = *addr;
     let v4_mapped = addr.iter().take(10).all(|&x| x == 0) && w10 == 0xff && w11 == 0xff;
@@ -237,11 +243,18 @@ fn put_ipv6<S: Sink>(out: &mut S, addr: &[u8; 16]) {
     let use_ipv4 = v4_mapped || isatap;
     let range = if use_ipv4 { 6 } else { 8 };
 
-    // The first longest run of zero words, if longer than one word.
+    // The first longest run of zero words, if longer than one word. Like
+    // the kernel, only the first `range` words count; in the dotted-quad
+    // case word 5 is never zero, so a run cannot reach the IPv4 part anyway.
     let mut colonpos = None;
     let mut longest = 1;
-    for i in 0..words.len() {
-        let run = words.iter().skip(i).take_while(|&&w| w == 0).count();
+    for i in 0..range {
+        let run = words
+            .iter()
+            .take(range)
+            .skip(i)
+            .take_while(|&&w| w == 0)
+            .count();
         if run > longest {
             longest = run;
             colonpos = Some(i);
@@ -314,15 +327,20 @@ pub(crate) fn put_i64<S: Sink>(out: &mut S, n: i64) {
 /// Spaces to pad with; no column is wider.
 const SPACES: &[u8; 32] = b"                                ";
 
+/// The spaces that pad `len` bytes to `width`; none if it is already wider.
+fn padding(len: usize, width: usize) -> &'static [u8] {
+    SPACES.get(..width.saturating_sub(len)).unwrap_or(b"")
+}
+
 /// Writes `text` left-aligned in a column of `width` (never cut).
 fn put_left<S: Sink>(out: &mut S, text: &[u8], width: usize) {
     out.put(text);
-    out.put(SPACES.get(..width.saturating_sub(text.len())).unwrap_or(b""));
+    out.put(padding(text.len(), width));
 }
 
 /// Writes `text` right-aligned in a column of `width` (never cut).
 fn put_right<S: Sink>(out: &mut S, text: &[u8], width: usize) {
-    out.put(SPACES.get(..width.saturating_sub(text.len())).unwrap_or(b""));
+    out.put(padding(text.len(), width));
     out.put(text);
 }
 
@@ -339,7 +357,10 @@ struct Buf {
 impl Buf {
     /// An empty buffer.
     fn new() -> Self {
-        Buf { data: [0; 64], len: 0 }
+        Buf {
+            data: [0; 64],
+            len: 0,
+        }
     }
 
     /// The bytes written so far.

@@ -400,6 +400,19 @@ time.sleep(30)
         sh("sysctl -qw net.ipv4.udp_child_hash_entries=0 net.ipv4.tcp_child_ehash_entries=0")
 
 
+def test_extreme_linger_matches_getsockopt():
+    # l_linger = -1 makes the kernel store MAX_SCHEDULE_TIMEOUT; getsockopt
+    # then reports LONG_MAX / HZ cut to an int. The row must say the same.
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(SOL, socket.SO_LINGER, struct.pack("ii", 1, -1))
+    s.bind(("127.0.0.1", 0))
+    s.listen(1)
+    onoff, linger = struct.unpack("ii", s.getsockopt(SOL, socket.SO_LINGER, 8))
+    r = one("tcpstat", lport=port(s), state="LSTN")
+    assert onoff == 1 and r.opts["SO_LINGER"] == "%ds" % linger, (r, linger)
+    check_tcp(r, s, listener=True)
+
+
 def test_write_fails_and_changes_nothing():
     before = read_file("tcpstat")
     try:
@@ -428,5 +441,6 @@ if __name__ == "__main__":
         test_one_byte_reads_equal_one_read,
         test_namespaces,
         test_namespace_with_own_udp_and_tcp_tables,
+        test_extreme_linger_matches_getsockopt,
         test_write_fails_and_changes_nothing,
     ])

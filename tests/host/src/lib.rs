@@ -14,4 +14,8 @@ mod options;
 mod sock_fmt;
 
 #[cfg(test)]
+mod kernel_model;
+#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_support;

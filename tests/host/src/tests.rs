@@ -1,21 +1,7 @@
 //! Every formatting rule of SPEC.md, with exact expected strings.
 
 use crate::sock_fmt::*;
-
-/// Collects the output in memory.
-struct VecSink(Vec<u8>);
-
-impl Sink for VecSink {
-    fn put(&mut self, bytes: &[u8]) {
-        self.0.extend_from_slice(bytes);
-    }
-}
-
-fn row(s: &Snapshot) -> String {
-    let mut out = VecSink(Vec::new());
-    write_row(&mut out, s);
-    String::from_utf8(out.0).expect("rows are ASCII")
-}
+use crate::tests_support::row;
 
 fn v4(a: u8, b: u8, c: u8, d: u8) -> [u8; 16] {
     let mut x = [0; 16];
@@ -209,13 +195,11 @@ fn ipv6_compressed_like_the_kernel() {
 #[test]
 fn ipv6_agrees_with_std_where_the_kernel_does() {
     // Outside v4-mapped/ISATAP, %pI6c and RFC 5952 (Rust's Display) agree.
-    let mut x: u64 = 0x9e3779b97f4a7c15;
+    let mut rng = crate::tests_support::Rng(0x9e3779b97f4a7c15);
     for _ in 0..20000 {
         let mut words = [0u16; 8];
         for w in words.iter_mut() {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = rng.next();
             *w = if x & 3 == 0 { (x >> 16) as u16 } else { 0 };
         }
         let bytes = v6(words);
@@ -457,8 +441,46 @@ fn huge_timeouts_are_exact_and_do_not_panic() {
     assert!(options_of(&s).contains("SO_RCVTIMEO=36893488147419103224ms"), "{}", options_of(&s));
     let s = Snapshot { hz: 1, sndtimeo: i64::MAX - 1, ..estb() };
     assert!(options_of(&s).contains("SO_SNDTIMEO=9223372036854775806000ms"), "{}", options_of(&s));
-    let s = Snapshot { flags: F_LINGER, lingertime: i64::MAX, ..estb() };
-    assert!(options_of(&s).contains("SO_LINGER=36893488147419103s"), "{}", options_of(&s));
+}
+
+#[test]
+fn linger_is_the_int_getsockopt_returns() {
+    // setsockopt(SO_LINGER) with a negative l_linger stores
+    // MAX_SCHEDULE_TIMEOUT; getsockopt() returns LONG_MAX / HZ in an int.
+    for (hz, want) in [
+        (100u32, "SO_LINGER=2061584302s"),
+        (250, "SO_LINGER=-1752346657s"),
+        (300, "SO_LINGER=-744460998s"),
+        (1000, "SO_LINGER=-1511828489s"),
+    ] {
+        let s = Snapshot { hz, flags: F_LINGER, lingertime: i64::MAX, ..estb() };
+        assert!(options_of(&s).contains(&format!(",{want},")), "HZ={hz}: {}", options_of(&s));
+    }
+    // The largest l_linger setsockopt() accepts without clamping.
+    let s = Snapshot { flags: F_LINGER, lingertime: i64::from(i32::MAX) * 250, ..estb() };
+    assert!(options_of(&s).contains(",SO_LINGER=2147483647s,"), "{}", options_of(&s));
+    // Whole seconds only: 7.996 s prints as 7.
+    let s = Snapshot { flags: F_LINGER, lingertime: 7 * 250 + 249, ..estb() };
+    assert!(options_of(&s).contains(",SO_LINGER=7s,"), "{}", options_of(&s));
+    // Never stored by the kernel, but a negative value divides like C.
+    let s = Snapshot { flags: F_LINGER, lingertime: -501, ..estb() };
+    assert!(options_of(&s).contains(",SO_LINGER=-2s,"), "{}", options_of(&s));
+    let s = Snapshot { flags: F_LINGER, lingertime: i64::MIN, hz: 1, ..estb() };
+    assert!(options_of(&s).contains(",SO_LINGER=0s,"), "{}", options_of(&s));
+}
+
+#[test]
+fn negative_timeouts_are_not_timeouts() {
+    for timeo in [NO_TIMEOUT, -2, i64::MIN] {
+        let s = Snapshot { rcvtimeo: timeo, sndtimeo: timeo, ..estb() };
+        assert_eq!(options_of(&s), DEFAULT_TCP_OPTS, "{timeo}");
+        let s = Snapshot { rcvtimeo: timeo, sndtimeo: timeo, ..udp() };
+        assert_eq!(options_of(&s), "SO_REUSEADDR=0,SO_REUSEPORT=0,SO_BROADCAST=0", "{timeo}");
+    }
+    // i64::MAX is not NO_TIMEOUT here (helpers.c maps MAX_SCHEDULE_TIMEOUT
+    // to NO_TIMEOUT); it prints, without overflow.
+    let s = Snapshot { rcvtimeo: i64::MAX, hz: 1000, ..estb() };
+    assert!(options_of(&s).contains(",SO_RCVTIMEO=9223372036854775807ms,"), "{}", options_of(&s));
 }
 
 #[test]
@@ -522,4 +544,86 @@ fn layout_constants_match_helpers_h() {
     // The C side asserts the same numbers (static_assert in helpers.c).
     assert_eq!(std::mem::size_of::<Snapshot>(), 128);
     assert_eq!(NO_TIMEOUT, -1);
+}
+
+#[test]
+fn full_established_row_with_everything_set() {
+    // Every option and a stalled connection: the whole line, byte for byte.
+    let s = Snapshot {
+        laddr: v4(192, 168, 1, 18),
+        lport: 22,
+        raddr: v4(192, 168, 1, 6),
+        rport: 49537,
+        rx_queue: 17,
+        tx_queue: 4096,
+        snd_una: 1000,
+        snd_nxt: 5096,
+        rcv_tstamp: 100,
+        now: 100 + 3 * HZ,
+        ..all_tcp_options(1)
+    };
+    assert_eq!(
+        row(&s),
+        "    17   4096 192.168.1.18:22         192.168.1.6:49537       ESTB >#   \
+         SO_REUSEADDR=1,SO_REUSEPORT=1,SO_KEEPALIVE=1,TCP_KEEPIDLE=77,TCP_KEEPCNT=5,\
+         TCP_KEEPINTVL=13,TCP_USER_TIMEOUT=12345,SO_RCVBUF=65536,SO_SNDBUF=32768,\
+         SO_RCVTIMEO=1500ms,SO_SNDTIMEO=124ms,SO_LINGER=7s,TCP_NODELAY=1,TCP_DEFER_ACCEPT=15\n"
+    );
+}
+
+#[test]
+fn full_listener_row_with_everything_set_ipv6() {
+    let s = Snapshot { family: 6, laddr: v6([0, 0, 0, 0, 0, 0, 0, 1]), raddr: [0; 16], ..all_tcp_options(10) };
+    assert_eq!(
+        row(&s),
+        "     0      0 ::1:8080                :::*                    LSTN      \
+         SO_REUSEADDR=1,SO_REUSEPORT=1,SO_KEEPALIVE=1,TCP_KEEPIDLE=77,TCP_KEEPCNT=5,\
+         TCP_KEEPINTVL=13,TCP_USER_TIMEOUT=12345,SO_RCVBUF=65536,SO_SNDBUF=32768,\
+         SO_RCVTIMEO=1500ms,SO_SNDTIMEO=124ms,SO_LINGER=7s,TCP_NODELAY=1,TCP_FASTOPEN=5,\
+         TCP_DEFER_ACCEPT=15\n"
+    );
+}
+
+#[test]
+fn diag_flag_is_only_for_full_tcp_sockets() {
+    use crate::diag::diag_flag;
+    let trouble = Snapshot { rcv_wnd: 0, snd_wnd: 0, ..stalled(10 * HZ) };
+    assert_eq!(diag_flag(&trouble), ">|<");
+    for kind in [KIND_TCP_TIMEWAIT, KIND_TCP_REQUEST, KIND_UDP, KIND_HEADER_TCP, KIND_HEADER_UDP, 6, 255] {
+        assert_eq!(diag_flag(&Snapshot { kind, ..trouble }), "", "kind {kind}");
+    }
+    // The flags themselves, unpadded.
+    assert_eq!(diag_flag(&Snapshot { rcv_wnd: 0, ..stalled(10 * HZ) }), "|<");
+    assert_eq!(diag_flag(&Snapshot { snd_wnd: 0, ..stalled(10 * HZ) }), ">|");
+    assert_eq!(diag_flag(&stalled(10 * HZ)), ">#");
+    assert_eq!(diag_flag(&estb()), "");
+}
+
+#[test]
+fn exactly_one_second_across_the_jiffies_wrap() {
+    // rcv_tstamp 0xffff_ff80 + 250 jiffies wraps to now = 0x7a.
+    let base = stalled(0);
+    assert_eq!(diag_of(&Snapshot { rcv_tstamp: 0xffff_ff80, now: 0x7a, ..base }), "    ");
+    assert_eq!(diag_of(&Snapshot { rcv_tstamp: 0xffff_ff80, now: 0x7b, ..base }), ">#  ");
+    // Sequence numbers exactly 2^31 apart are not "after" (as i32 it is negative).
+    assert_eq!(diag_of(&Snapshot { snd_una: 0, snd_nxt: 0x8000_0000, ..stalled(10 * HZ) }), "    ");
+    assert_eq!(diag_of(&Snapshot { snd_una: 0, snd_nxt: 0x7fff_ffff, ..stalled(10 * HZ) }), ">#  ");
+}
+
+#[test]
+fn keepalive_at_other_hz_rounds_down() {
+    // 7200 s at HZ=250 and at HZ=1000; a non-multiple rounds down like C.
+    let s = Snapshot { keepidle: 250 * 7200, keepintvl: 250 * 75 + 249, ..estb() };
+    assert!(options_of(&s).contains(",TCP_KEEPIDLE=7200,TCP_KEEPINTVL=75,"), "{}", options_of(&s));
+    let s = Snapshot { hz: 1000, keepidle: 1000 * 7200, keepintvl: 999, ..estb() };
+    assert!(options_of(&s).contains(",TCP_KEEPIDLE=7200,TCP_KEEPINTVL=0,"), "{}", options_of(&s));
+    let s = Snapshot { hz: 100, keepidle: u32::MAX, ..estb() };
+    assert!(options_of(&s).contains(",TCP_KEEPIDLE=42949672,"), "{}", options_of(&s));
+}
+
+#[test]
+fn reuse_values_print_as_stored() {
+    // getsockopt(SO_REUSEADDR) returns sk_reuse as is; SK_FORCE_REUSE is 2.
+    let s = Snapshot { reuse: 2, ..estb() };
+    assert!(options_of(&s).starts_with("SO_REUSEADDR=2,SO_REUSEPORT=0,"), "{}", options_of(&s));
 }
