@@ -10,6 +10,10 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mkdir -p /dev/pts /dev/shm
+ln -s /proc/self/fd /dev/fd
+ln -s /proc/self/fd/0 /dev/stdin
+ln -s /proc/self/fd/1 /dev/stdout
+ln -s /proc/self/fd/2 /dev/stderr
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs tmpfs /tmp
@@ -26,6 +30,7 @@ finish() {
     echo b > /proc/sysrq-trigger   # QEMU runs with -no-reboot: this ends it
 }
 
+. $out/env          # the host's PATH, RUSTUP_HOME, CARGO_HOME
 hostname knetstat-vm
 ip link set lo up
 

@@ -23,11 +23,18 @@ out=$(mktemp -d /tmp/knetstat-vm.XXXXXX)
 cleanup() { [ "${VM_KEEP:-0}" = 1 ] && echo "vm: results kept in $out" >&2 || rm -rf "$out"; }
 trap cleanup EXIT
 printf '%s\n%s\n%s\n' "$PWD" "$module" "$cmd" > "$out/job"
+# The host's toolchain (rustup, cargo) for commands that build inside.
+printf 'export PATH=%q RUSTUP_HOME=%q CARGO_HOME=%q\n' "$PATH" \
+    "${RUSTUP_HOME:-$HOME/.rustup}" "${CARGO_HOME:-$HOME/.cargo}" > "$out/env"
 : > "$out/output"
 
 append="console=ttyS0 loglevel=5 root=/dev/root rootfstype=9p"
 append+=" rootflags=trans=virtio,version=9p2000.L,msize=262144 ro"
 append+=" init=$here/init.sh panic=-1 hung_task_timeout_secs=60"
+# Under TCG the clocksource watchdog finds the TSC "unstable" and falls back
+# to jiffies: timestamps then move in 4 ms steps (HZ=250), which ruins the
+# benchmark's figures and coarsens every timeout. QEMU's TSC is steady.
+append+=" tsc=reliable"
 
 timeout --signal=KILL "${VM_TIMEOUT:-900}" \
   qemu-system-x86_64 -accel tcg -nodefaults -no-reboot -display none \
