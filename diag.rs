@@ -1,14 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The Diag column: a short flag for an ESTABLISHED TCP connection in
-//! trouble, first match wins (see SPEC.md "Diag").
+//! trouble, first match wins (see SPEC.md "Diag"). After the original's
+//! four flags come knetstat's own, from the fields /proc/net/tcp shows only
+//! as raw timer and retransmit numbers.
 
-use crate::sock_fmt::{Snapshot, KIND_TCP_FULL};
+use crate::sock_fmt::{Snapshot, F_KEEPALIVE, KIND_TCP_FULL};
 
 /// TCP state number of ESTABLISHED.
 const TCP_ESTABLISHED: u8 = 1;
 
+/// `icsk_pending` while the zero window probe timer is armed
+/// (`ICSK_TIME_PROBE0`; helpers.c asserts the number).
+const ICSK_TIME_PROBE0: u8 = 3;
+
 /// The Diag flag of `s`, or `""` when there is none.
+///
+/// | flag  | condition |
+/// | ----- | --------- |
+/// | `>\|<` | both windows are 0 |
+/// | `\|<`  | the receive window we advertise is 0 |
+/// | `>\|`  | the send window the peer advertises is 0 |
+/// | `>#`  | data unacknowledged, last ACK more than 1 s ago |
+/// | `>R`  | retransmitting: an RTO fired and no ACK has moved `snd_una` since |
+/// | `>P`  | probing the peer's window: the zero window probe timer is armed
+///           although the window is not 0 (it is smaller than the next segment) |
+/// | `>K`  | keepalive probes sent and not answered |
 pub(crate) fn diag_flag(s: &Snapshot) -> &'static str {
     if s.kind != KIND_TCP_FULL || s.state != TCP_ESTABLISHED {
         return "";
@@ -18,6 +35,9 @@ pub(crate) fn diag_flag(s: &Snapshot) -> &'static str {
         (true, false) => "|<",
         (false, true) => ">|",
         (false, false) if ack_stalled(s) => ">#",
+        (false, false) if s.retransmits > 0 => ">R",
+        (false, false) if s.pending == ICSK_TIME_PROBE0 => ">P",
+        (false, false) if s.flags & F_KEEPALIVE != 0 && s.probes_out > 0 => ">K",
         _ => "",
     }
 }

@@ -21,6 +21,7 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/seq_file_net.h>
+#include <linux/netdevice.h>
 #include <net/inet_timewait_sock.h>
 #include <net/net_namespace.h>
 #include <net/request_sock.h>
@@ -29,25 +30,77 @@
 
 #include "helpers.h"
 
+/* diag.rs compares knetstat_sock.pending with this number. */
+static_assert(ICSK_TIME_PROBE0 == 3);
+
 #if !IS_ENABLED(CONFIG_IPV6)
 #error "knetstat needs a kernel with IPv6 support (CONFIG_IPV6)"
 #endif
 
-/* Keep in step with struct Snapshot in sock_fmt.rs (it asserts the same). */
-static_assert(sizeof(struct knetstat_sock) == 128);
-static_assert(offsetof(struct knetstat_sock, raddr) == 16);
-static_assert(offsetof(struct knetstat_sock, lport) == 32);
-static_assert(offsetof(struct knetstat_sock, family) == 36);
-static_assert(offsetof(struct knetstat_sock, flags) == 39);
-static_assert(offsetof(struct knetstat_sock, rx_queue) == 40);
-static_assert(offsetof(struct knetstat_sock, rcv_wnd) == 48);
-static_assert(offsetof(struct knetstat_sock, hz) == 72);
-static_assert(offsetof(struct knetstat_sock, reuse) == 76);
-static_assert(offsetof(struct knetstat_sock, defer_accept) == 79);
-static_assert(offsetof(struct knetstat_sock, keepidle) == 80);
-static_assert(offsetof(struct knetstat_sock, fastopen_qlen) == 100);
-static_assert(offsetof(struct knetstat_sock, rcvtimeo) == 104);
-static_assert(offsetof(struct knetstat_sock, lingertime) == 120);
+/*
+ * Keep in step with struct Snapshot in sock_fmt.rs, which asserts the same
+ * size and offsets: a field changed on one side only fails the build.
+ */
+#define KS_AT(field, off) static_assert(offsetof(struct knetstat_sock, field) == (off))
+static_assert(sizeof(struct knetstat_sock) == 248);
+KS_AT(laddr, 0);
+KS_AT(raddr, 16);
+KS_AT(lport, 32);
+KS_AT(rport, 34);
+KS_AT(family, 36);
+KS_AT(kind, 37);
+KS_AT(state, 38);
+KS_AT(flags, 39);
+KS_AT(rx_queue, 40);
+KS_AT(tx_queue, 44);
+KS_AT(rcv_wnd, 48);
+KS_AT(snd_wnd, 52);
+KS_AT(snd_nxt, 56);
+KS_AT(snd_una, 60);
+KS_AT(rcv_tstamp, 64);
+KS_AT(now, 68);
+KS_AT(hz, 72);
+KS_AT(reuse, 76);
+KS_AT(reuseport, 77);
+KS_AT(keepcnt, 78);
+KS_AT(defer_accept, 79);
+KS_AT(keepidle, 80);
+KS_AT(keepintvl, 84);
+KS_AT(user_timeout, 88);
+KS_AT(rcvbuf, 92);
+KS_AT(sndbuf, 96);
+KS_AT(fastopen_qlen, 100);
+KS_AT(rcvtimeo, 104);
+KS_AT(sndtimeo, 112);
+KS_AT(lingertime, 120);
+KS_AT(max_pacing_rate, 128);
+KS_AT(xflags, 136);
+KS_AT(priority, 140);
+KS_AT(mark, 144);
+KS_AT(rcvlowat, 148);
+KS_AT(incoming_cpu, 152);
+KS_AT(busy_poll, 156);
+KS_AT(tsflags, 160);
+KS_AT(ttl, 164);
+KS_AT(mc_ifindex, 168);
+KS_AT(mc_addr, 172);
+KS_AT(notsent_lowat, 176);
+KS_AT(window_clamp, 180);
+KS_AT(linger2, 184);
+KS_AT(user_mss, 188);
+KS_AT(gso_size, 190);
+KS_AT(tos, 192);
+KS_AT(mc_ttl, 193);
+KS_AT(syn_retries, 194);
+KS_AT(encap_type, 195);
+KS_AT(retransmits, 196);
+KS_AT(probes_out, 197);
+KS_AT(pending, 198);
+KS_AT(reserved, 199);
+KS_AT(bound_dev, 200);
+KS_AT(congestion, 216);
+KS_AT(ulp, 232);
+#undef KS_AT
 
 /* One of the four files: what it lists. Stored as the proc entry's data. */
 struct knetstat_file {
@@ -388,7 +441,31 @@ static void copy_addr(u8 *dst, unsigned short family,
 		memcpy(dst, &v4, 4);
 }
 
-/* What struct sock itself holds: shared by TCP and UDP rows. */
+/* The name of the device an SO_BINDTODEVICE socket is bound to. */
+static void snap_bound_dev(const struct sock *sk, struct knetstat_sock *s)
+{
+	int ifindex = READ_ONCE(sk->sk_bound_dev_if);
+	struct net_device *dev;
+
+	if (!ifindex)
+		return;
+	/*
+	 * The lookup of netdev_get_name() (not exported), under RCU. A rename
+	 * racing with the copy can mix two names, but strscpy() never reads
+	 * or writes past IFNAMSIZ. A device that is gone leaves the name
+	 * empty, and getsockopt() fails then too.
+	 */
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(sock_net(sk), ifindex);
+	if (dev)
+		strscpy(s->bound_dev, dev->name, sizeof(s->bound_dev));
+	rcu_read_unlock();
+}
+
+/*
+ * What struct sock itself holds: shared by TCP and UDP rows. Every read is
+ * one that sk_getsockopt() also makes without the socket lock.
+ */
 static void snap_sock_options(const struct sock *sk, struct knetstat_sock *s)
 {
 	u8 locks = READ_ONCE(sk->sk_userlocks);
@@ -414,6 +491,108 @@ static void snap_sock_options(const struct sock *sk, struct knetstat_sock *s)
 	timeo = READ_ONCE(sk->sk_sndtimeo);
 	s->sndtimeo = timeo == MAX_SCHEDULE_TIMEOUT ? KNETSTAT_NO_TIMEOUT : timeo;
 	s->lingertime = READ_ONCE(sk->sk_lingertime);
+
+	/* Extensions */
+	s->priority = READ_ONCE(sk->sk_priority);
+	s->mark = READ_ONCE(sk->sk_mark);
+	snap_bound_dev(sk, s);
+	s->rcvlowat = READ_ONCE(sk->sk_rcvlowat);
+	s->incoming_cpu = READ_ONCE(sk->sk_incoming_cpu);
+#ifdef CONFIG_NET_RX_BUSY_POLL
+	s->busy_poll = READ_ONCE(sk->sk_ll_usec);
+#endif
+	s->max_pacing_rate = READ_ONCE(sk->sk_max_pacing_rate);
+	s->tsflags = READ_ONCE(sk->sk_tsflags);
+	if (sock_flag(sk, SOCK_RCVTSTAMP))
+		s->xflags |= KNETSTAT_X_RCVTSTAMP;
+	if (sock_flag(sk, SOCK_RCVTSTAMPNS))
+		s->xflags |= KNETSTAT_X_RCVTSTAMPNS;
+	if (sock_flag(sk, SOCK_TSTAMP_NEW))
+		s->xflags |= KNETSTAT_X_TSTAMP_NEW;
+	/* Only whether there is one: the pointer is not followed. */
+	if (rcu_access_pointer(sk->sk_filter))
+		s->xflags |= KNETSTAT_X_FILTER;
+}
+
+/* IP level items of a full socket, IPv4 or IPv6 (do_ip(v6)_getsockopt). */
+static void snap_ip_options(struct sock *sk, unsigned short family,
+			    struct knetstat_sock *s)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	const struct ipv6_pinfo *np = family == AF_INET6 ? inet6_sk(sk) : NULL;
+
+	if (np) {
+		s->tos = READ_ONCE(np->tclass);
+		s->ttl = READ_ONCE(np->hop_limit);
+		if (sk->sk_ipv6only)	/* a bit-field, as in getsockopt */
+			s->xflags |= KNETSTAT_X_V6ONLY;
+		if (READ_ONCE(sock_net(sk)->ipv6.sysctl.bindv6only))
+			s->xflags |= KNETSTAT_X_V6ONLY_DEF;
+	} else {
+		s->tos = READ_ONCE(inet->tos);
+		s->ttl = READ_ONCE(inet->uc_ttl);
+	}
+	if (inet_test_bit(TRANSPARENT, sk))
+		s->xflags |= KNETSTAT_X_TRANSPARENT;
+	if (inet_test_bit(FREEBIND, sk))
+		s->xflags |= KNETSTAT_X_FREEBIND;
+	if (inet_test_bit(BIND_ADDRESS_NO_PORT, sk))
+		s->xflags |= KNETSTAT_X_BIND_NO_PORT;
+}
+
+/* Multicast items of a UDP socket. */
+static void snap_multicast(struct sock *sk, unsigned short family,
+			   struct knetstat_sock *s)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	const struct ipv6_pinfo *np = family == AF_INET6 ? inet6_sk(sk) : NULL;
+	__be32 addr;
+
+	if (np) {
+		s->mc_ttl = READ_ONCE(np->mcast_hops);
+		s->mc_ifindex = READ_ONCE(np->mcast_oif);
+		if (inet6_test_bit(MC6_LOOP, sk))
+			s->xflags |= KNETSTAT_X_MC_LOOP;
+		if (inet6_test_bit(MC6_ALL, sk))
+			s->xflags |= KNETSTAT_X_MC_ALL;
+	} else {
+		s->mc_ttl = READ_ONCE(inet->mc_ttl);
+		s->mc_ifindex = READ_ONCE(inet->mc_index);
+		addr = READ_ONCE(inet->mc_addr);
+		memcpy(s->mc_addr, &addr, sizeof(s->mc_addr));
+		if (inet_test_bit(MC_LOOP, sk))
+			s->xflags |= KNETSTAT_X_MC_LOOP;
+		if (inet_test_bit(MC_ALL, sk))
+			s->xflags |= KNETSTAT_X_MC_ALL;
+	}
+}
+
+/*
+ * The names of a TCP socket's congestion control and ULP. Both ops live in
+ * modules that wait for an RCU grace period before they go
+ * (tcp_unregister_congestion_control(), tcp_unregister_ulp()), so under
+ * rcu_read_lock() a name can be copied even if setsockopt() swaps the ops
+ * meanwhile.
+ */
+static void snap_tcp_names(struct sock *sk, struct knetstat_sock *s)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	const struct tcp_congestion_ops *ca;
+	const struct tcp_ulp_ops *ulp;
+
+	rcu_read_lock();
+	ca = READ_ONCE(icsk->icsk_ca_ops);
+	if (ca) {
+		strscpy(s->congestion, ca->name, sizeof(s->congestion));
+		/* a bit-field: read plainly, like the others */
+		if (icsk->icsk_ca_setsockopt ||
+		    ca != rcu_dereference(sock_net(sk)->ipv4.tcp_congestion_control))
+			s->xflags |= KNETSTAT_X_CA_CUSTOM;
+	}
+	ulp = READ_ONCE(icsk->icsk_ulp_ops);
+	if (ulp)
+		strscpy(s->ulp, ulp->name, sizeof(s->ulp));
+	rcu_read_unlock();
 }
 
 /* A full TCP socket: get_tcp4_sock()/get_tcp6_sock() for the row. */
@@ -457,6 +636,23 @@ static void snap_tcp_full(struct sock *sk, unsigned short family,
 	s->user_timeout = READ_ONCE(icsk->icsk_user_timeout);
 	s->defer_accept = READ_ONCE(icsk->icsk_accept_queue.rskq_defer_accept);
 	s->fastopen_qlen = READ_ONCE(icsk->icsk_accept_queue.fastopenq.max_qlen);
+
+	/* Extensions; bit-fields read plainly, as do_tcp_getsockopt() does */
+	snap_ip_options(sk, family, s);
+	if (tp->nonagle & TCP_NAGLE_CORK)
+		s->xflags |= KNETSTAT_X_TCP_CORK;
+	if (tp->thin_lto)
+		s->xflags |= KNETSTAT_X_THIN_LTO;
+	s->notsent_lowat = READ_ONCE(tp->notsent_lowat);
+	s->window_clamp = READ_ONCE(tp->window_clamp);
+	s->linger2 = READ_ONCE(tp->linger2);
+	s->user_mss = READ_ONCE(tp->rx_opt.user_mss);
+	s->syn_retries = READ_ONCE(icsk->icsk_syn_retries);
+	snap_tcp_names(sk, s);
+	/* Diag: what get_tcp4_sock() reads for the timer columns */
+	s->retransmits = READ_ONCE(icsk->icsk_retransmits);
+	s->probes_out = READ_ONCE(icsk->icsk_probes_out);
+	s->pending = smp_load_acquire(&icsk->icsk_pending);
 }
 
 /* get_timewait4_sock(): only inet_timewait_sock fields. */
@@ -499,6 +695,14 @@ static void snap_udp(struct sock *sk, unsigned short family,
 	s->rx_queue = udp_rqueue_get(sk);
 	s->tx_queue = sk_wmem_alloc_get(sk);
 	snap_sock_options(sk, s);
+	snap_ip_options(sk, family, s);
+	snap_multicast(sk, family, s);
+	if (udp_test_bit(CORK, sk))
+		s->xflags |= KNETSTAT_X_UDP_CORK;
+	if (udp_test_bit(GRO_ENABLED, sk))
+		s->xflags |= KNETSTAT_X_UDP_GRO;
+	s->gso_size = READ_ONCE(udp_sk(sk)->gso_size);
+	s->encap_type = READ_ONCE(udp_sk(sk)->encap_type);
 }
 
 void knetstat_snapshot(struct seq_file *seq, void *v, struct knetstat_sock *s)
@@ -520,6 +724,18 @@ void knetstat_snapshot(struct seq_file *seq, void *v, struct knetstat_sock *s)
 		snap_tcp_request(inet_reqsk(sk), f->family, s);
 	else
 		snap_tcp_full(sk, f->family, s);
+}
+
+/* --- the seq_file buffer, for the Rust show callback ---------------------- */
+
+size_t knetstat_seq_room(struct seq_file *seq, char **buf)
+{
+	return seq_get_buf(seq, buf);
+}
+
+void knetstat_seq_commit(struct seq_file *seq, int len)
+{
+	seq_commit(seq, len);
 }
 
 /* --- registration -------------------------------------------------------- */
@@ -630,4 +846,4 @@ void knetstat_unregister(void)
 	unregister_pernet_subsys(&knetstat_net_ops);
 }
 
-MODULE_VERSION("1.0.0");
+MODULE_VERSION(KNETSTAT_VERSION);	/* from dkms.conf, see Kbuild */

@@ -32,6 +32,25 @@ enum knetstat_kind {
 #define KNETSTAT_F_SNDBUF_LOCK	0x10	/* SOCK_SNDBUF_LOCK: SO_SNDBUF was set */
 #define KNETSTAT_F_BROADCAST	0x20	/* SOCK_BROADCAST */
 
+/* Bits of knetstat_sock.xflags: the extension items (SPEC.md "Extensions"). */
+#define KNETSTAT_X_TRANSPARENT	0x0001	/* IP_TRANSPARENT */
+#define KNETSTAT_X_FREEBIND	0x0002	/* IP_FREEBIND */
+#define KNETSTAT_X_BIND_NO_PORT	0x0004	/* IP_BIND_ADDRESS_NO_PORT */
+#define KNETSTAT_X_V6ONLY	0x0008	/* sk_ipv6only */
+#define KNETSTAT_X_V6ONLY_DEF	0x0010	/* the namespace's bindv6only sysctl */
+#define KNETSTAT_X_FILTER	0x0020	/* a socket filter is attached */
+#define KNETSTAT_X_RCVTSTAMP	0x0040	/* SOCK_RCVTSTAMP */
+#define KNETSTAT_X_RCVTSTAMPNS	0x0080	/* SOCK_RCVTSTAMPNS */
+#define KNETSTAT_X_TSTAMP_NEW	0x0100	/* SOCK_TSTAMP_NEW */
+#define KNETSTAT_X_MC_LOOP	0x0200	/* IPv4 MC_LOOP or IPv6 MC6_LOOP */
+#define KNETSTAT_X_MC_ALL	0x0400	/* IPv4 MC_ALL or IPv6 MC6_ALL */
+#define KNETSTAT_X_TCP_CORK	0x0800	/* tp->nonagle & TCP_NAGLE_CORK */
+#define KNETSTAT_X_THIN_LTO	0x1000	/* tp->thin_lto */
+#define KNETSTAT_X_CA_CUSTOM	0x2000	/* congestion control set by setsockopt
+					   or not the namespace default */
+#define KNETSTAT_X_UDP_CORK	0x4000	/* UDP_CORK */
+#define KNETSTAT_X_UDP_GRO	0x8000	/* UDP_GRO */
+
 /* knetstat_sock.rcvtimeo/sndtimeo when no timeout is set. */
 #define KNETSTAT_NO_TIMEOUT	(-1LL)
 
@@ -68,6 +87,34 @@ struct knetstat_sock {
 	s64 rcvtimeo;		/* sk_rcvtimeo in jiffies, KNETSTAT_NO_TIMEOUT = none */
 	s64 sndtimeo;		/* sk_sndtimeo in jiffies, likewise */
 	s64 lingertime;		/* sk_lingertime in jiffies */
+	/* Extension inputs, raw as the kernel stores them; full sockets only */
+	u64 max_pacing_rate;	/* sk_max_pacing_rate, bytes/s; ~0 = unlimited */
+	u32 xflags;		/* KNETSTAT_X_* */
+	u32 priority;		/* sk_priority */
+	u32 mark;		/* sk_mark */
+	s32 rcvlowat;		/* sk_rcvlowat, 1 by default */
+	s32 incoming_cpu;	/* sk_incoming_cpu, -1 = none */
+	u32 busy_poll;		/* sk_ll_usec, microseconds */
+	u32 tsflags;		/* sk_tsflags (SO_TIMESTAMPING) */
+	s32 ttl;		/* IPv4 uc_ttl, IPv6 hop_limit; -1 = not set */
+	s32 mc_ifindex;		/* UDP: IPv4 mc_index, IPv6 mcast_oif; 0 = none */
+	u8  mc_addr[4];		/* UDP IPv4: mc_addr, network order */
+	u32 notsent_lowat;	/* tp->notsent_lowat, 0 = the sysctl */
+	u32 window_clamp;	/* tp->window_clamp */
+	s32 linger2;		/* tp->linger2 in jiffies; 0 = the sysctl, < 0 = off */
+	u16 user_mss;		/* tp->rx_opt.user_mss, 0 = not set */
+	u16 gso_size;		/* UDP_SEGMENT, 0 = off */
+	u8  tos;		/* IPv4 inet->tos, IPv6 np->tclass */
+	u8  mc_ttl;		/* UDP: IPv4 mc_ttl, IPv6 mcast_hops; 1 by default */
+	u8  syn_retries;	/* icsk_syn_retries, 0 = the sysctl */
+	u8  encap_type;		/* UDP encap_type, 0 = none */
+	u8  retransmits;	/* icsk_retransmits: unrecovered RTO timeouts */
+	u8  probes_out;		/* icsk_probes_out: unanswered probes */
+	u8  pending;		/* icsk_pending: ICSK_TIME_* of the armed timer */
+	u8  reserved;		/* zero */
+	char bound_dev[16];	/* SO_BINDTODEVICE's device name, "" = none */
+	char congestion[16];	/* icsk_ca_ops->name */
+	char ulp[16];		/* icsk_ulp_ops->name, "" = none */
 };
 
 /* Registration of the pernet subsystem that owns the four files. */
@@ -76,6 +123,19 @@ void knetstat_unregister(void);
 
 /* Fill @out for the element @v that the iterator of @seq returned. */
 void knetstat_snapshot(struct seq_file *seq, void *v, struct knetstat_sock *out);
+
+/*
+ * The free part of @seq's buffer, where the show callback formats a row in
+ * place (seq_get_buf); *@buf is NULL when there is none.
+ */
+size_t knetstat_seq_room(struct seq_file *seq, char **buf);
+
+/*
+ * Account for @len bytes written there, or, with @len < 0, mark the buffer
+ * as overflowed so that seq_file retries the row with a larger one
+ * (seq_commit).
+ */
+void knetstat_seq_commit(struct seq_file *seq, int len);
 
 /* The seq_file show callback, implemented in Rust (knetstat.rs). */
 int knetstat_seq_show(struct seq_file *seq, void *v);

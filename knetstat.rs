@@ -6,7 +6,8 @@
 //! `helpers.c` registers the files in every network namespace and walks the
 //! socket tables; for each element of the walk, seq_file calls
 //! [`knetstat_seq_show`] here, which takes a [`Snapshot`] of the socket
-//! through `knetstat_snapshot()` and formats it with [`sock_fmt::write_row`].
+//! through `knetstat_snapshot()` and formats it with [`sock_fmt::write_row`]
+//! straight into the seq_file buffer.
 
 use core::ffi::{c_int, c_void};
 use kernel::prelude::*;
@@ -15,7 +16,7 @@ mod diag;
 mod options;
 mod sock_fmt;
 
-use sock_fmt::{Sink, Snapshot};
+use sock_fmt::{SliceSink, Snapshot};
 
 module! {
     type: Knetstat,
@@ -32,8 +33,12 @@ extern "C" {
     fn knetstat_unregister();
     /// Copies the socket `v` of the walk of `seq` into `out` (helpers.c).
     fn knetstat_snapshot(seq: *mut c_void, v: *mut c_void, out: *mut Snapshot);
-    /// Appends `len` bytes to the seq_file buffer (fs/seq_file.c).
-    fn seq_write(seq: *mut c_void, data: *const c_void, len: usize) -> c_int;
+    /// The free part of the seq_file buffer: its length, and its start in
+    /// `buf` (null when there is none) (helpers.c, `seq_get_buf`).
+    fn knetstat_seq_room(seq: *mut c_void, buf: *mut *mut u8) -> usize;
+    /// Accounts for `len` bytes written into that room, or marks the
+    /// buffer overflowed when `len` is negative (helpers.c, `seq_commit`).
+    fn knetstat_seq_commit(seq: *mut c_void, len: c_int);
 }
 
 /// The module: while it exists, the files exist in every namespace.
@@ -55,34 +60,40 @@ impl Drop for Knetstat {
     }
 }
 
-/// A [`Sink`] that appends to a seq_file's buffer.
+/// Formats the line for `v` straight into the seq_file buffer of `seq`.
 ///
-/// # Invariants
+/// # Safety
 ///
-/// `seq` is the seq_file whose show callback is running.
-struct SeqSink {
-    /// The `struct seq_file *`.
-    seq: *mut c_void,
-}
-
-impl Sink for SeqSink {
-    fn put(&mut self, bytes: &[u8]) {
-        // SAFETY: by the type invariant `seq` is live for the callback;
-        // `bytes` is a valid slice. An overflow of the seq_file buffer is
-        // recorded by seq_write itself and seq_file retries the row with a
-        // larger buffer, so the return value needs no handling here.
-        unsafe { seq_write(self.seq, bytes.as_ptr().cast(), bytes.len()) };
-    }
-}
-
-/// Formats the row for `v` into the seq_file `seq`.
-fn show(sink: &mut SeqSink, v: *mut c_void) -> Result {
+/// `seq` is a live seq_file of one of our files whose show callback is
+/// running, and `v` the element its start/next callbacks returned.
+unsafe fn show(seq: *mut c_void, v: *mut c_void) -> Result {
     let mut snap = Snapshot::default();
-    // SAFETY: `sink.seq` is the running seq_file (type invariant) and `v` is
-    // the element its walk returned, with the walk's bucket lock held, so the
-    // socket cannot go away while it is copied.
-    unsafe { knetstat_snapshot(sink.seq, v, &mut snap) };
-    sock_fmt::write_row(sink, &snap);
+    // SAFETY: by the function's contract `seq` is running and `v` is the
+    // element of its walk, with the walk's bucket lock held, so the socket
+    // cannot go away while it is copied.
+    unsafe { knetstat_snapshot(seq, v, &mut snap) };
+
+    let mut start: *mut u8 = core::ptr::null_mut();
+    // SAFETY: `seq` is live (the function's contract).
+    let room = unsafe { knetstat_seq_room(seq, &mut start) };
+    let buf: &mut [u8] = if start.is_null() {
+        &mut []
+    } else {
+        // SAFETY: seq_get_buf() returned the unused tail of the seq_file
+        // buffer, `room` bytes from `start`. Nothing else touches it until
+        // the commit below, and the slice does not outlive this function.
+        unsafe { core::slice::from_raw_parts_mut(start, room) }
+    };
+    let mut sink = SliceSink::new(buf);
+    sock_fmt::write_row(&mut sink, &snap);
+    // A row that does not fit is committed as an overflow: seq_file then
+    // flushes what it has, or grows its buffer, and asks for the row again.
+    let len = sink
+        .written()
+        .and_then(|n| c_int::try_from(n).ok())
+        .unwrap_or(-1);
+    // SAFETY: `seq` is live; `len` bytes of the room were written.
+    unsafe { knetstat_seq_commit(seq, len) };
     Ok(())
 }
 
@@ -94,9 +105,8 @@ fn show(sink: &mut SeqSink, v: *mut c_void) -> Result {
 /// and `v` the element that our start/next callbacks returned for it.
 #[no_mangle]
 unsafe extern "C" fn knetstat_seq_show(seq: *mut c_void, v: *mut c_void) -> c_int {
-    // INVARIANT: seq_file calls us with its own live `seq`.
-    let mut sink = SeqSink { seq };
-    match show(&mut sink, v) {
+    // SAFETY: the caller's contract is `show`'s.
+    match unsafe { show(seq, v) } {
         Ok(()) => 0,
         Err(e) => e.to_errno(),
     }

@@ -6,8 +6,10 @@
 //! fields in the snapshot the way getsockopt() computes it.
 
 use crate::sock_fmt::{
-    put_i64, put_u64, Sink, Snapshot, F_BROADCAST, F_KEEPALIVE, F_LINGER, F_NODELAY, F_RCVBUF_LOCK,
-    F_SNDBUF_LOCK, NO_TIMEOUT,
+    put_i64, put_ipv4, put_u64, Sink, Snapshot, F_BROADCAST, F_KEEPALIVE, F_LINGER, F_NODELAY,
+    F_RCVBUF_LOCK, F_SNDBUF_LOCK, KIND_TCP_FULL, NO_TIMEOUT, X_BIND_NO_PORT, X_CA_CUSTOM,
+    X_FILTER, X_FREEBIND, X_MC_ALL, X_MC_LOOP, X_RCVTSTAMP, X_RCVTSTAMPNS, X_TCP_CORK,
+    X_THIN_LTO, X_TRANSPARENT, X_TSTAMP_NEW, X_UDP_CORK, X_UDP_GRO, X_V6ONLY, X_V6ONLY_DEF,
 };
 
 /// TCP state number of LISTEN.
@@ -118,6 +120,194 @@ fn write_common<S: Sink>(out: &mut S, s: &Snapshot) {
     }
 }
 
+/// The ECN bits of the TOS byte: the kernel sets them itself on an ECN
+/// connection, so on TCP they say nothing about the application's IP_TOS.
+const ECN_MASK: u8 = 0x03;
+
+/// Writes `,NAME=<name>` for a name the kernel holds (a device, a
+/// congestion control, a ULP).
+///
+/// A device name may hold `,`, `=` and any byte but `/`, `:` and white
+/// space; such bytes would break the column for grep and awk, so every byte
+/// outside `!`..`~`, and `,`, `=` and `\\`, is written as `\ooo` (octal),
+/// as /proc/mounts escapes paths.
+fn text<S: Sink>(out: &mut S, name: &str, value: &[u8]) {
+    item(out, false, name);
+    for &b in value {
+        if b.is_ascii_graphic() && !matches!(b, b',' | b'=' | b'\\') {
+            out.put(&[b]);
+        } else {
+            out.put(&[b'\\', b'0' + (b >> 6), b'0' + ((b >> 3) & 7), b'0' + (b & 7)]);
+        }
+    }
+}
+
+/// The bytes of a NUL-padded name, up to its first NUL.
+fn name_of(raw: &[u8; 16]) -> &[u8] {
+    let len = raw.iter().position(|&b| b == 0).unwrap_or(raw.len());
+    raw.get(..len).unwrap_or(b"")
+}
+
+/// Whether `sk_incoming_cpu` can only be the application's SO_INCOMING_CPU:
+/// the kernel overwrites it on every packet of an established TCP socket
+/// and of a connected UDP socket, never on a TCP listener or an
+/// unconnected UDP socket.
+fn incoming_cpu_is_set_by_user(s: &Snapshot) -> bool {
+    if s.kind == KIND_TCP_FULL {
+        s.state == TCP_LISTEN
+    } else {
+        s.raddr == [0; 16]
+    }
+}
+
+/// The extension items every socket has (SPEC.md "Extensions"), each
+/// only where the socket differs from a new socket's default.
+fn write_sock_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
+    if s.priority != 0 {
+        num(out, "SO_PRIORITY", s.priority.into());
+    }
+    if s.mark != 0 {
+        num(out, "SO_MARK", s.mark.into());
+    }
+    let dev = name_of(&s.bound_dev);
+    if !dev.is_empty() {
+        text(out, "SO_BINDTODEVICE", dev);
+    }
+    if s.rcvlowat != 1 {
+        num(out, "SO_RCVLOWAT", s.rcvlowat.into());
+    }
+    if s.incoming_cpu >= 0 && incoming_cpu_is_set_by_user(s) {
+        num(out, "SO_INCOMING_CPU", s.incoming_cpu.into());
+    }
+    if s.busy_poll != 0 {
+        num(out, "SO_BUSY_POLL", s.busy_poll.into());
+    }
+    if s.max_pacing_rate != u64::MAX {
+        item(out, false, "SO_MAX_PACING_RATE");
+        put_u64(out, s.max_pacing_rate);
+    }
+    // The four receive timestamp options, each 1 exactly where its
+    // getsockopt() returns 1 (sk_getsockopt): at most one of them.
+    let ts = s.xflags & X_RCVTSTAMP != 0;
+    let ns = s.xflags & X_RCVTSTAMPNS != 0;
+    let new = s.xflags & X_TSTAMP_NEW != 0;
+    if ts && !ns && !new {
+        flag(out, "SO_TIMESTAMP", true);
+    }
+    if ns && !new {
+        flag(out, "SO_TIMESTAMPNS", true);
+    }
+    if ts && !ns && new {
+        flag(out, "SO_TIMESTAMP_NEW", true);
+    }
+    if ns && new {
+        flag(out, "SO_TIMESTAMPNS_NEW", true);
+    }
+    if s.tsflags != 0 {
+        num(out, "SO_TIMESTAMPING", s.tsflags.into());
+    }
+    if s.xflags & X_FILTER != 0 {
+        flag(out, "SO_ATTACH_FILTER", true);
+    }
+    let v6 = s.family == 6;
+    let user_tos = if s.kind == KIND_TCP_FULL { s.tos & !ECN_MASK } else { s.tos };
+    if user_tos != 0 {
+        num(out, if v6 { "IPV6_TCLASS" } else { "IP_TOS" }, s.tos.into());
+    }
+    if s.ttl != -1 {
+        num(out, if v6 { "IPV6_UNICAST_HOPS" } else { "IP_TTL" }, s.ttl.into());
+    }
+    for (bit, name) in [
+        (X_TRANSPARENT, "IP_TRANSPARENT"),
+        (X_FREEBIND, "IP_FREEBIND"),
+        (X_BIND_NO_PORT, "IP_BIND_ADDRESS_NO_PORT"),
+    ] {
+        if s.xflags & bit != 0 {
+            flag(out, name, true);
+        }
+    }
+    // Binding to an IPv6 address other than :: sets V6ONLY in the kernel
+    // itself: only a wildcard socket's setting is the application's.
+    let v6only = s.xflags & X_V6ONLY != 0;
+    if v6 && s.laddr == [0; 16] && v6only != (s.xflags & X_V6ONLY_DEF != 0) {
+        flag(out, "IPV6_V6ONLY", v6only);
+    }
+}
+
+/// The TCP extension items.
+fn write_tcp_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
+    if s.xflags & X_CA_CUSTOM != 0 {
+        text(out, "TCP_CONGESTION", name_of(&s.congestion));
+    }
+    // The MSS the application asked for; getsockopt() returns it before
+    // the connection exists and the MSS in use after.
+    if s.user_mss != 0 {
+        num(out, "TCP_MAXSEG", s.user_mss.into());
+    }
+    if s.xflags & X_TCP_CORK != 0 {
+        flag(out, "TCP_CORK", true);
+    }
+    if s.notsent_lowat != 0 {
+        num(out, "TCP_NOTSENT_LOWAT", s.notsent_lowat.into());
+    }
+    // Only a listener keeps the value it was given: on a connection the
+    // kernel computes and tunes the clamp itself.
+    if s.state == TCP_LISTEN && s.window_clamp != 0 {
+        num(out, "TCP_WINDOW_CLAMP", s.window_clamp.into());
+    }
+    if s.syn_retries != 0 {
+        num(out, "TCP_SYNCNT", s.syn_retries.into());
+    }
+    // getsockopt(): -1 when off, else seconds (0 = the sysctl: not printed).
+    if s.linger2 < 0 {
+        num(out, "TCP_LINGER2", -1);
+    } else if s.linger2 > 0 {
+        num(out, "TCP_LINGER2", per_hz(s.linger2.unsigned_abs(), s.hz).into());
+    }
+    if s.xflags & X_THIN_LTO != 0 {
+        flag(out, "TCP_THIN_LINEAR_TIMEOUTS", true);
+    }
+    let ulp = name_of(&s.ulp);
+    if !ulp.is_empty() {
+        text(out, "TCP_ULP", ulp);
+    }
+}
+
+/// The UDP extension items, multicast ones by the socket's family.
+fn write_udp_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
+    if s.xflags & X_UDP_CORK != 0 {
+        flag(out, "UDP_CORK", true);
+    }
+    if s.gso_size != 0 {
+        num(out, "UDP_SEGMENT", s.gso_size.into());
+    }
+    if s.xflags & X_UDP_GRO != 0 {
+        flag(out, "UDP_GRO", true);
+    }
+    if s.encap_type != 0 {
+        num(out, "UDP_ENCAP", s.encap_type.into());
+    }
+    let v6 = s.family == 6;
+    if s.mc_ttl != 1 {
+        num(out, if v6 { "IPV6_MULTICAST_HOPS" } else { "IP_MULTICAST_TTL" }, s.mc_ttl.into());
+    }
+    if s.xflags & X_MC_LOOP == 0 {
+        flag(out, if v6 { "IPV6_MULTICAST_LOOP" } else { "IP_MULTICAST_LOOP" }, false);
+    }
+    if v6 {
+        if s.mc_ifindex != 0 {
+            num(out, "IPV6_MULTICAST_IF", s.mc_ifindex.into());
+        }
+    } else if s.mc_ifindex != 0 || s.mc_addr != [0; 4] {
+        // getsockopt() returns the address; set by index only, that is 0.0.0.0.
+        item(out, false, "IP_MULTICAST_IF");
+        put_ipv4(out, s.mc_addr);
+    }
+    if s.xflags & X_MC_ALL == 0 {
+        flag(out, if v6 { "IPV6_MULTICAST_ALL" } else { "IP_MULTICAST_ALL" }, false);
+    }
+}
+
 /// The Options column of a full TCP socket.
 pub(crate) fn write_tcp_options<S: Sink>(out: &mut S, s: &Snapshot) {
     item(out, true, "SO_REUSEADDR");
@@ -146,6 +336,8 @@ pub(crate) fn write_tcp_options<S: Sink>(out: &mut S, s: &Snapshot) {
     }
     item(out, false, "TCP_DEFER_ACCEPT");
     put_u64(out, defer_accept_secs(s.defer_accept));
+    write_sock_extensions(out, s);
+    write_tcp_extensions(out, s);
 }
 
 /// The Options column of a UDP socket.
@@ -155,4 +347,6 @@ pub(crate) fn write_udp_options<S: Sink>(out: &mut S, s: &Snapshot) {
     flag(out, "SO_REUSEPORT", s.reuseport != 0);
     write_common(out, s);
     flag(out, "SO_BROADCAST", s.flags & F_BROADCAST != 0);
+    write_sock_extensions(out, s);
+    write_udp_extensions(out, s);
 }

@@ -70,25 +70,123 @@ pub(crate) struct Snapshot {
     pub(crate) sndtimeo: i64,
     /// `sk_lingertime` in jiffies.
     pub(crate) lingertime: i64,
+    /// `sk_max_pacing_rate` in bytes per second; `u64::MAX` = unlimited.
+    pub(crate) max_pacing_rate: u64,
+    /// `X_*` bits.
+    pub(crate) xflags: u32,
+    /// `sk_priority`.
+    pub(crate) priority: u32,
+    /// `sk_mark`.
+    pub(crate) mark: u32,
+    /// `sk_rcvlowat`, 1 by default.
+    pub(crate) rcvlowat: i32,
+    /// `sk_incoming_cpu`, -1 when none.
+    pub(crate) incoming_cpu: i32,
+    /// `sk_ll_usec`: SO_BUSY_POLL in microseconds.
+    pub(crate) busy_poll: u32,
+    /// `sk_tsflags`: SO_TIMESTAMPING.
+    pub(crate) tsflags: u32,
+    /// IPv4 `uc_ttl` or IPv6 `hop_limit`; -1 when not set.
+    pub(crate) ttl: i32,
+    /// UDP: IPv4 `mc_index` or IPv6 `mcast_oif`; 0 when not set.
+    pub(crate) mc_ifindex: i32,
+    /// UDP over IPv4: `mc_addr`, network byte order.
+    pub(crate) mc_addr: [u8; 4],
+    /// `notsent_lowat`, 0 = the sysctl.
+    pub(crate) notsent_lowat: u32,
+    /// `window_clamp`.
+    pub(crate) window_clamp: u32,
+    /// `linger2` in jiffies: 0 = the sysctl, negative = off.
+    pub(crate) linger2: i32,
+    /// `rx_opt.user_mss`, 0 when not set.
+    pub(crate) user_mss: u16,
+    /// UDP `gso_size` (UDP_SEGMENT), 0 = off.
+    pub(crate) gso_size: u16,
+    /// IPv4 `tos` or IPv6 `tclass`.
+    pub(crate) tos: u8,
+    /// UDP: IPv4 `mc_ttl` or IPv6 `mcast_hops`, 1 by default.
+    pub(crate) mc_ttl: u8,
+    /// `icsk_syn_retries`, 0 = the sysctl.
+    pub(crate) syn_retries: u8,
+    /// UDP `encap_type`, 0 = none.
+    pub(crate) encap_type: u8,
+    /// `icsk_retransmits`: RTO timeouts not yet recovered from.
+    pub(crate) retransmits: u8,
+    /// `icsk_probes_out`: probes not answered.
+    pub(crate) probes_out: u8,
+    /// `icsk_pending`: the kernel's `ICSK_TIME_*` of the armed timer.
+    pub(crate) pending: u8,
+    /// Zero.
+    pub(crate) reserved: u8,
+    /// The SO_BINDTODEVICE device's name, NUL padded; empty = none.
+    pub(crate) bound_dev: [u8; 16],
+    /// The congestion control's name, NUL padded.
+    pub(crate) congestion: [u8; 16],
+    /// The ULP's name, NUL padded; empty = none.
+    pub(crate) ulp: [u8; 16],
 }
 
-// Pinned layout: helpers.h has the same numbers in static_asserts.
+// Pinned layout: helpers.c asserts the same size and offsets.
 const _: () = {
     use core::mem::{offset_of, size_of};
-    assert!(size_of::<Snapshot>() == 128);
+    assert!(size_of::<Snapshot>() == 248);
+    assert!(offset_of!(Snapshot, laddr) == 0);
     assert!(offset_of!(Snapshot, raddr) == 16);
     assert!(offset_of!(Snapshot, lport) == 32);
+    assert!(offset_of!(Snapshot, rport) == 34);
     assert!(offset_of!(Snapshot, family) == 36);
+    assert!(offset_of!(Snapshot, kind) == 37);
+    assert!(offset_of!(Snapshot, state) == 38);
     assert!(offset_of!(Snapshot, flags) == 39);
     assert!(offset_of!(Snapshot, rx_queue) == 40);
+    assert!(offset_of!(Snapshot, tx_queue) == 44);
     assert!(offset_of!(Snapshot, rcv_wnd) == 48);
+    assert!(offset_of!(Snapshot, snd_wnd) == 52);
+    assert!(offset_of!(Snapshot, snd_nxt) == 56);
+    assert!(offset_of!(Snapshot, snd_una) == 60);
+    assert!(offset_of!(Snapshot, rcv_tstamp) == 64);
+    assert!(offset_of!(Snapshot, now) == 68);
     assert!(offset_of!(Snapshot, hz) == 72);
     assert!(offset_of!(Snapshot, reuse) == 76);
+    assert!(offset_of!(Snapshot, reuseport) == 77);
+    assert!(offset_of!(Snapshot, keepcnt) == 78);
     assert!(offset_of!(Snapshot, defer_accept) == 79);
     assert!(offset_of!(Snapshot, keepidle) == 80);
+    assert!(offset_of!(Snapshot, keepintvl) == 84);
+    assert!(offset_of!(Snapshot, user_timeout) == 88);
+    assert!(offset_of!(Snapshot, rcvbuf) == 92);
+    assert!(offset_of!(Snapshot, sndbuf) == 96);
     assert!(offset_of!(Snapshot, fastopen_qlen) == 100);
     assert!(offset_of!(Snapshot, rcvtimeo) == 104);
+    assert!(offset_of!(Snapshot, sndtimeo) == 112);
     assert!(offset_of!(Snapshot, lingertime) == 120);
+    assert!(offset_of!(Snapshot, max_pacing_rate) == 128);
+    assert!(offset_of!(Snapshot, xflags) == 136);
+    assert!(offset_of!(Snapshot, priority) == 140);
+    assert!(offset_of!(Snapshot, mark) == 144);
+    assert!(offset_of!(Snapshot, rcvlowat) == 148);
+    assert!(offset_of!(Snapshot, incoming_cpu) == 152);
+    assert!(offset_of!(Snapshot, busy_poll) == 156);
+    assert!(offset_of!(Snapshot, tsflags) == 160);
+    assert!(offset_of!(Snapshot, ttl) == 164);
+    assert!(offset_of!(Snapshot, mc_ifindex) == 168);
+    assert!(offset_of!(Snapshot, mc_addr) == 172);
+    assert!(offset_of!(Snapshot, notsent_lowat) == 176);
+    assert!(offset_of!(Snapshot, window_clamp) == 180);
+    assert!(offset_of!(Snapshot, linger2) == 184);
+    assert!(offset_of!(Snapshot, user_mss) == 188);
+    assert!(offset_of!(Snapshot, gso_size) == 190);
+    assert!(offset_of!(Snapshot, tos) == 192);
+    assert!(offset_of!(Snapshot, mc_ttl) == 193);
+    assert!(offset_of!(Snapshot, syn_retries) == 194);
+    assert!(offset_of!(Snapshot, encap_type) == 195);
+    assert!(offset_of!(Snapshot, retransmits) == 196);
+    assert!(offset_of!(Snapshot, probes_out) == 197);
+    assert!(offset_of!(Snapshot, pending) == 198);
+    assert!(offset_of!(Snapshot, reserved) == 199);
+    assert!(offset_of!(Snapshot, bound_dev) == 200);
+    assert!(offset_of!(Snapshot, congestion) == 216);
+    assert!(offset_of!(Snapshot, ulp) == 232);
 };
 
 /// `kind`: a full TCP socket.
@@ -116,6 +214,40 @@ pub(crate) const F_RCVBUF_LOCK: u8 = 0x08;
 pub(crate) const F_SNDBUF_LOCK: u8 = 0x10;
 /// `flags`: SO_BROADCAST is on.
 pub(crate) const F_BROADCAST: u8 = 0x20;
+
+/// `xflags`: IP_TRANSPARENT.
+pub(crate) const X_TRANSPARENT: u32 = 0x0001;
+/// `xflags`: IP_FREEBIND.
+pub(crate) const X_FREEBIND: u32 = 0x0002;
+/// `xflags`: IP_BIND_ADDRESS_NO_PORT.
+pub(crate) const X_BIND_NO_PORT: u32 = 0x0004;
+/// `xflags`: IPV6_V6ONLY is on.
+pub(crate) const X_V6ONLY: u32 = 0x0008;
+/// `xflags`: the namespace's `bindv6only` sysctl is on (the default).
+pub(crate) const X_V6ONLY_DEF: u32 = 0x0010;
+/// `xflags`: a socket filter is attached.
+pub(crate) const X_FILTER: u32 = 0x0020;
+/// `xflags`: `SOCK_RCVTSTAMP`.
+pub(crate) const X_RCVTSTAMP: u32 = 0x0040;
+/// `xflags`: `SOCK_RCVTSTAMPNS`.
+pub(crate) const X_RCVTSTAMPNS: u32 = 0x0080;
+/// `xflags`: `SOCK_TSTAMP_NEW`.
+pub(crate) const X_TSTAMP_NEW: u32 = 0x0100;
+/// `xflags`: multicast loop (IPv4 or IPv6) is on.
+pub(crate) const X_MC_LOOP: u32 = 0x0200;
+/// `xflags`: multicast "all" (IPv4 or IPv6) is on.
+pub(crate) const X_MC_ALL: u32 = 0x0400;
+/// `xflags`: TCP_CORK.
+pub(crate) const X_TCP_CORK: u32 = 0x0800;
+/// `xflags`: TCP_THIN_LINEAR_TIMEOUTS.
+pub(crate) const X_THIN_LTO: u32 = 0x1000;
+/// `xflags`: the congestion control was set by setsockopt() or is not
+/// the namespace's default.
+pub(crate) const X_CA_CUSTOM: u32 = 0x2000;
+/// `xflags`: UDP_CORK.
+pub(crate) const X_UDP_CORK: u32 = 0x4000;
+/// `xflags`: UDP_GRO.
+pub(crate) const X_UDP_GRO: u32 = 0x8000;
 
 /// `rcvtimeo`/`sndtimeo` when no timeout is set.
 pub(crate) const NO_TIMEOUT: i64 = -1;
@@ -157,14 +289,13 @@ pub(crate) fn write_row<S: Sink>(out: &mut S, s: &Snapshot) {
 
 /// Writes one socket's row.
 fn write_socket<S: Sink>(out: &mut S, s: &Snapshot) {
-    let mut col = Buf::new();
-    put_i64(&mut col, s.rx_queue.into());
-    put_right(out, col.bytes(), QUEUE_WIDTH);
-    out.put(b" ");
-    let mut col = Buf::new();
-    put_i64(&mut col, s.tx_queue.into());
-    put_right(out, col.bytes(), QUEUE_WIDTH);
-    out.put(b" ");
+    for queue in [s.rx_queue, s.tx_queue] {
+        let mut room = [0u8; COLUMN_MAX];
+        let mut col = SliceSink::new(&mut room);
+        put_i64(&mut col, queue.into());
+        put_right(out, col.bytes(), QUEUE_WIDTH);
+        out.put(b" ");
+    }
     write_endpoint(out, s.family, &s.laddr, s.lport);
     write_endpoint(out, s.family, &s.raddr, s.rport);
     match s.kind {
@@ -199,7 +330,8 @@ fn state_name(state: u8) -> &'static str {
 
 /// Writes `address:port` padded to the column width, then one space.
 fn write_endpoint<S: Sink>(out: &mut S, family: u8, addr: &[u8; 16], port: u16) {
-    let mut col = Buf::new();
+    let mut room = [0u8; COLUMN_MAX];
+    let mut col = SliceSink::new(&mut room);
     if family == 6 {
         put_ipv6(&mut col, addr);
     } else {
@@ -217,7 +349,7 @@ fn write_endpoint<S: Sink>(out: &mut S, family: u8, addr: &[u8; 16], port: u16) 
 }
 
 /// Writes a dotted quad.
-fn put_ipv4<S: Sink>(out: &mut S, addr: [u8; 4]) {
+pub(crate) fn put_ipv4<S: Sink>(out: &mut S, addr: [u8; 4]) {
     for (i, byte) in addr.into_iter().enumerate() {
         if i > 0 {
             out.put(b".");
@@ -344,37 +476,65 @@ fn put_right<S: Sink>(out: &mut S, text: &[u8], width: usize) {
     out.put(text);
 }
 
-/// A small stack buffer for one column, so that its width is known before
-/// it is written. Bytes beyond its capacity are dropped; no column comes
-/// near it (the longest address column is 51 bytes).
-struct Buf {
-    /// The bytes.
-    data: [u8; 64],
-    /// How many of them are used.
+/// A [`Sink`] that fills a byte slice: in the kernel the free part of the
+/// seq_file buffer, for one column a small stack array.
+///
+/// Bytes that do not fit are dropped, and the sink remembers that it
+/// overflowed: the caller then lets seq_file retry the row with a larger
+/// buffer. Nothing here allocates or panics.
+pub(crate) struct SliceSink<'a> {
+    /// Where the bytes go.
+    buf: &'a mut [u8],
+    /// How many bytes of `buf` are written.
     len: usize,
+    /// Whether a `put` did not fit.
+    overflow: bool,
 }
 
-impl Buf {
-    /// An empty buffer.
-    fn new() -> Self {
-        Buf {
-            data: [0; 64],
+impl<'a> SliceSink<'a> {
+    /// An empty sink over `buf`.
+    pub(crate) fn new(buf: &'a mut [u8]) -> Self {
+        SliceSink {
+            buf,
             len: 0,
+            overflow: false,
+        }
+    }
+
+    /// The number of bytes written, or `None` if some did not fit.
+    pub(crate) fn written(&self) -> Option<usize> {
+        if self.overflow {
+            None
+        } else {
+            Some(self.len)
         }
     }
 
     /// The bytes written so far.
-    fn bytes(&self) -> &[u8] {
-        self.data.get(..self.len).unwrap_or(b"")
+    pub(crate) fn bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or(b"")
     }
 }
 
-impl Sink for Buf {
+impl Sink for SliceSink<'_> {
     fn put(&mut self, bytes: &[u8]) {
-        let end = self.len.saturating_add(bytes.len());
-        if let Some(dst) = self.data.get_mut(self.len..end) {
-            dst.copy_from_slice(bytes);
-            self.len = end;
+        let dst = self
+            .len
+            .checked_add(bytes.len())
+            .and_then(|end| self.buf.get_mut(self.len..end));
+        match dst {
+            Some(dst) => {
+                // Same length by construction: the copy is a plain memcpy.
+                for (d, s) in dst.iter_mut().zip(bytes) {
+                    *d = *s;
+                }
+                self.len += bytes.len();
+            }
+            None => self.overflow = true,
         }
     }
 }
+
+/// Room for one column: the longest (an IPv6 address with port) is 51
+/// bytes.
+const COLUMN_MAX: usize = 64;

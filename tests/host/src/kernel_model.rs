@@ -3,7 +3,7 @@
 //! show that no input makes `write_row` panic or print anything but one line.
 
 use crate::sock_fmt::*;
-use crate::tests_support::{row, Rng};
+use crate::tests_support::{new_socket, row, Rng};
 
 /// lib/vsprintf.c ip6_compressed_string() (Linux 6.12), kept as close to
 /// the C as Rust allows: indices, `range`, and the `i += longest - 1`.
@@ -88,7 +88,7 @@ fn retrans_to_secs(mut retrans: u8, mut timeout: i32, rto_max: i32) -> i32 {
 
 /// The address column of a UDP row for `addr`, without the port.
 fn printed_ipv6(addr: [u8; 16]) -> String {
-    let s = Snapshot { kind: KIND_UDP, family: 6, laddr: addr, lport: 1, ..Default::default() };
+    let s = Snapshot { kind: KIND_UDP, family: 6, laddr: addr, lport: 1, ..new_socket() };
     let r = row(&s);
     r[14..].split(' ').next().unwrap().strip_suffix(":1").unwrap().to_string()
 }
@@ -135,7 +135,7 @@ fn defer_accept_matches_the_kernel_for_every_value() {
             rcvtimeo: NO_TIMEOUT,
             sndtimeo: NO_TIMEOUT,
             defer_accept: retrans,
-            ..Default::default()
+            ..new_socket()
         };
         let want = format!(",TCP_DEFER_ACCEPT={}\n", retrans_to_secs(retrans, 1, 120));
         assert!(row(&s).ends_with(&want), "{retrans}: {}", row(&s));
@@ -191,6 +191,33 @@ fn random_snapshot(rng: &mut Rng) -> Snapshot {
         rcvtimeo: extreme(rng),
         sndtimeo: extreme(rng),
         lingertime: extreme(rng),
+        max_pacing_rate: extreme(rng) as u64,
+        xflags: rng.next() as u32,
+        priority: rng.next() as u32,
+        mark: rng.next() as u32,
+        rcvlowat: extreme(rng) as i32,
+        incoming_cpu: extreme(rng) as i32,
+        busy_poll: rng.next() as u32,
+        tsflags: rng.next() as u32,
+        ttl: extreme(rng) as i32,
+        mc_ifindex: extreme(rng) as i32,
+        mc_addr: rng.next().to_be_bytes()[..4].try_into().unwrap(),
+        notsent_lowat: rng.next() as u32,
+        window_clamp: rng.next() as u32,
+        linger2: extreme(rng) as i32,
+        user_mss: rng.next() as u16,
+        gso_size: rng.next() as u16,
+        tos: rng.next() as u8,
+        mc_ttl: rng.next() as u8,
+        syn_retries: rng.next() as u8,
+        encap_type: rng.next() as u8,
+        retransmits: (rng.next() % 2) as u8,
+        probes_out: (rng.next() % 2) as u8,
+        pending: (rng.next() % 7) as u8,
+        reserved: rng.next() as u8,
+        bound_dev: fill(rng),
+        congestion: fill(rng),
+        ulp: fill(rng),
     }
 }
 
@@ -202,6 +229,6 @@ fn any_snapshot_gives_exactly_one_line() {
         let s = random_snapshot(&mut rng);
         let r = row(&s);
         assert!(r.ends_with('\n') && r.matches('\n').count() == 1, "{s:?}: {r:?}");
-        assert!(r.is_ascii(), "{s:?}");
+        assert!(r.is_ascii() && !r.trim_end_matches('\n').contains(|c: char| c.is_ascii_control()), "{s:?}");
     }
 }

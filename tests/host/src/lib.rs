@@ -18,4 +18,6 @@ mod kernel_model;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_ext;
+#[cfg(test)]
 mod tests_support;

@@ -1,7 +1,7 @@
 //! Every formatting rule of SPEC.md, with exact expected strings.
 
 use crate::sock_fmt::*;
-use crate::tests_support::row;
+use crate::tests_support::{new_socket, row};
 
 fn v4(a: u8, b: u8, c: u8, d: u8) -> [u8; 16] {
     let mut x = [0; 16];
@@ -32,7 +32,7 @@ fn tcp(state: u8) -> Snapshot {
         hz: HZ,
         rcvtimeo: NO_TIMEOUT,
         sndtimeo: NO_TIMEOUT,
-        ..Default::default()
+        ..new_socket()
     }
 }
 
@@ -542,7 +542,7 @@ fn udp_rows_have_no_state_and_no_diag() {
 #[test]
 fn layout_constants_match_helpers_h() {
     // The C side asserts the same numbers (static_assert in helpers.c).
-    assert_eq!(std::mem::size_of::<Snapshot>(), 128);
+    assert_eq!(std::mem::size_of::<Snapshot>(), 248);
     assert_eq!(NO_TIMEOUT, -1);
 }
 
@@ -626,4 +626,35 @@ fn reuse_values_print_as_stored() {
     // getsockopt(SO_REUSEADDR) returns sk_reuse as is; SK_FORCE_REUSE is 2.
     let s = Snapshot { reuse: 2, ..estb() };
     assert!(options_of(&s).starts_with("SO_REUSEADDR=2,SO_REUSEPORT=0,"), "{}", options_of(&s));
+}
+
+// --- the sink the kernel formats into -----------------------------------------
+
+#[test]
+fn slice_sink_takes_a_row_that_fits_exactly() {
+    let s = Snapshot { family: 6, laddr: v6([0xfe80, 0, 0, 0, 0x1111, 0x2222, 0x3333, 0x4444]), ..all_tcp_options(10) };
+    let want = row(&s);
+    let mut room = vec![0xaa; want.len()];
+    let mut sink = SliceSink::new(&mut room);
+    write_row(&mut sink, &s);
+    assert_eq!(sink.written(), Some(want.len()));
+    assert_eq!(sink.bytes(), want.as_bytes());
+    assert_eq!(room, want.as_bytes());
+}
+
+#[test]
+fn slice_sink_reports_a_row_that_does_not_fit() {
+    // seq_file must retry such a row with a larger buffer, never print a cut one.
+    let s = all_tcp_options(1);
+    let want = row(&s).len();
+    for size in [0, 1, 13, want / 2, want - 1] {
+        let mut room = vec![0; size];
+        let mut sink = SliceSink::new(&mut room);
+        write_row(&mut sink, &s);
+        assert_eq!(sink.written(), None, "room of {size} for {want} bytes");
+    }
+    let mut room = vec![0; want + 100];
+    let mut sink = SliceSink::new(&mut room);
+    write_row(&mut sink, &s);
+    assert_eq!(sink.written(), Some(want));
 }
