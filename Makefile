@@ -3,18 +3,31 @@
 #
 #   make                 build knetstat.ko (KDIR: the running kernel's build
 #                        tree if it has Rust support, else the test kernel)
-#   make check           host tests, module build, VM tests (debug kernel)
+#   make check           host tests, module build, VM tests, short stress
+#                        (debug kernel; tests/check.sh)
+#   make stress DURATION=600   the stress suite for DURATION seconds
+#   make bench           read-time benchmark on the release kernel (SIZES, RUNS)
 #   make demo            boot the test kernel, load the module, show the files
 #   make vm CMD='...'    run CMD as root in the test VM with the module loaded
 #   make deps            install build and test dependencies (Debian 12, root)
+#   make install         install knetstat.ko for KDIR's kernel, and the man page
+#   make uninstall       remove them
+#   make dkms-install    copy the source to /usr/src and dkms add/build/install
+#   make dkms-uninstall  dkms remove, and remove the source from /usr/src
+#   make deb             knetstat-dkms_<version>_all.deb (pkg/mkdeb.sh)
 #
 # VARIANT=debug|release picks the test kernel (default debug).
 
-ifneq ($(KERNELRELEASE),)
-include $(src)/Kbuild
-else
+# kbuild reads ./Kbuild, never this file; DKMS runs this file with
+# KERNELRELEASE=<version> on the command line, so that variable must not
+# switch it into a kbuild mode.
 
 VARIANT ?= debug
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+# What an installed source tree (DKMS) needs to build the module.
+SOURCES := Kbuild Makefile dkms.conf knetstat.rs sock_fmt.rs diag.rs options.rs \
+	helpers.c helpers.h tests/kdir-check.sh knetstat.4 README.md LICENSE
+MANDIR ?= /usr/share/man/man4
 RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
 
 # Without KDIR, use the running kernel if its build tree has Rust support.
@@ -27,7 +40,10 @@ endif
 # The test kernel for VARIANT, built on first use (tests/kernel/build.sh).
 TEST_KDIR = $$(tests/kernel/build.sh $(VARIANT))
 
-.PHONY: all module build-module deps check host-test vm-test demo vm clean test-kernel
+DURATION ?= 600
+
+.PHONY: all module build-module deps check host-test vm-test stress bench demo vm clean test-kernel \
+	install uninstall dkms-install dkms-uninstall deb print-sources
 
 all: module
 
@@ -52,6 +68,47 @@ build-module:
 deps:
 	tests/deps.sh
 
+# install/uninstall act on KDIR's kernel (default: the running one).
+KREL = $$($(MAKE) -s -C "$(KDIR)" kernelrelease)
+
+install: module
+	@test -n "$(KDIR)" || { echo "knetstat: make install needs KDIR=<kernel build tree> (the running kernel has no Rust-enabled build tree)." >&2; exit 1; }
+	@args=$$(tests/kdir-check.sh "$(KDIR)") && \
+	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" $$args INSTALL_MOD_DIR=updates modules_install && \
+	depmod -a $(KREL)
+	install -D -m 0644 knetstat.4 $(DESTDIR)$(MANDIR)/knetstat.4
+
+uninstall:
+	@test -n "$(KDIR)" || { echo "knetstat: make uninstall needs KDIR=<kernel build tree> (the running kernel has no Rust-enabled build tree)." >&2; exit 1; }
+	rm -f /lib/modules/$(KREL)/updates/knetstat.ko
+	depmod -a $(KREL)
+	rm -f $(DESTDIR)$(MANDIR)/knetstat.4
+
+# The DKMS source tree: what /usr/src/knetstat-<version> holds.
+DKMS_SRC := /usr/src/knetstat-$(VERSION)
+
+dkms-install:
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)/tests
+	for f in $(SOURCES); do install -m 0644 $$f $(DKMS_SRC)/$$f; done
+	chmod 0755 $(DKMS_SRC)/tests/kdir-check.sh
+	dkms add knetstat/$(VERSION)
+	dkms build knetstat/$(VERSION)
+	dkms install knetstat/$(VERSION)
+	install -D -m 0644 knetstat.4 $(DESTDIR)$(MANDIR)/knetstat.4
+
+dkms-uninstall:
+	if dkms status -m knetstat -v $(VERSION) | grep -q .; then dkms remove knetstat/$(VERSION) --all; fi
+	rm -rf $(DKMS_SRC)
+	rm -f $(DESTDIR)$(MANDIR)/knetstat.4
+
+# knetstat-dkms_<version>_all.deb in this directory (pkg/mkdeb.sh).
+deb:
+	pkg/mkdeb.sh $(CURDIR)
+
+print-sources:
+	@echo $(SOURCES)
+
 test-kernel:
 	tests/kernel/build.sh $(VARIANT)
 
@@ -66,7 +123,20 @@ vm-test:
 	@kdir=$(TEST_KDIR) && $(MAKE) --no-print-directory build-module KDIR="$$kdir" && \
 	tests/vm/run.sh "$$kdir" knetstat.ko 'python3 tests/vm/test_knetstat.py'
 
-check: deps host-test vm-test
+stress:
+	@kdir=$(TEST_KDIR) && $(MAKE) --no-print-directory build-module KDIR="$$kdir" && \
+	VM_TIMEOUT=$$(( $(DURATION) + 600 )) tests/vm/run.sh "$$kdir" knetstat.ko \
+		"python3 tests/vm/stress.py $(DURATION) $(CURDIR)/knetstat.ko"
+
+# Figures only (tests/vm/bench.py): tcpstat against /proc/net/tcp, ss, netstat.
+SIZES ?= 1000,10000,100000
+RUNS ?= 5
+bench:
+	@kdir=$$(tests/kernel/build.sh release) && $(MAKE) --no-print-directory build-module KDIR="$$kdir" && \
+	VM_MEM=4G VM_TIMEOUT=5400 tests/vm/run.sh "$$kdir" knetstat.ko "python3 tests/vm/bench.py $(SIZES) $(RUNS)"
+
+check:
+	tests/check.sh
 
 demo: deps
 	@kdir=$(TEST_KDIR) && $(MAKE) --no-print-directory build-module KDIR="$$kdir" && \
@@ -76,5 +146,3 @@ clean:
 	@if [ -f .kdir ]; then $(MAKE) -C "$$(cat .kdir)" M="$(CURDIR)" clean; fi
 	rm -f .kdir
 	rm -rf tests/host/target
-
-endif

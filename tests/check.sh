@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# make check: everything, in order, on the debug test kernel.
+#   1. dependencies (tests/deps.sh)
+#   2. host unit tests of the formatting (cargo test)
+#   3. the module build
+#   4. make with bad KDIRs: one clear sentence each
+#   5. harness self-test: a WARN in a module fails a run
+#   6. VM tests of the four files
+#   7. stress suite, short (STRESS_SECONDS, default 60)
+#   8. installing as operators do: DKMS, the .deb, make install
+# Every step runs; the last line counts the steps that passed and failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+passed=0 failed=0 failures=()
+step() {
+    local name=$1; shift
+    echo; echo "=== $name"
+    local t0=$SECONDS
+    if "$@"; then passed=$((passed + 1)); echo "=== $name: ok ($((SECONDS - t0))s)"
+    else failed=$((failed + 1)); failures+=("$name"); echo "=== $name: FAILED ($((SECONDS - t0))s)"; fi
+}
+
+tests/deps.sh || { echo "dependencies could not be installed"; exit 1; }
+kdir=$(tests/kernel/build.sh debug) || { echo "the debug test kernel could not be built"; exit 1; }
+ko=$PWD/knetstat.ko
+
+step "host unit tests" cargo test --manifest-path tests/host/Cargo.toml
+step "module build" make --no-print-directory build-module KDIR="$kdir"
+step "bad KDIR diagnostics" tests/kdir_test.sh "$kdir"
+step "harness self-test" tests/vm/selftest.sh "$kdir"
+step "VM tests" tests/vm/run.sh "$kdir" "$ko" 'python3 tests/vm/test_knetstat.py'
+step "stress (short)" tests/vm/run.sh "$kdir" "$ko" "python3 tests/vm/stress.py ${STRESS_SECONDS:-60} $ko"
+step "install: DKMS, .deb, make install" tests/install_test.sh "$kdir"
+
+echo
+((failed)) && printf 'failed: %s\n' "${failures[@]}"
+echo "check: $passed passed, $failed failed"
+[ "$failed" = 0 ]
