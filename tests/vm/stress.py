@@ -397,11 +397,33 @@ def test_bad_input():
         finally:
             os.close(fd)
     assert open("/sys/module/knetstat/parameters/fail_create").read().strip() == "0"
-    # Loading a second time and unknown parameters: a clear error.
+    # Loading a second time: a clear error.
     p = subprocess.run(["insmod", MODULE], capture_output=True, text=True)
     assert p.returncode != 0 and "exists" in p.stderr, p.stderr
     after = {n: open("/proc/net/" + n).readline() for n in FILES}
     assert before == after
+    # Parameters at load time. A bad value for ours fails the load with our
+    # message and leaves nothing behind; an unknown one the kernel itself
+    # ignores with a message (load_module: "unknown parameter ... ignored").
+    subprocess.run(["rmmod", "knetstat"], check=True)
+    try:
+        for bad in ("abc", "9", "-1"):
+            p = subprocess.run(["insmod", MODULE, "fail_create=" + bad], capture_output=True, text=True)
+            assert p.returncode != 0 and "Invalid" in p.stderr, (bad, p.stderr)
+            assert not os.path.exists("/sys/module/knetstat")
+            assert not os.path.exists("/proc/net/tcpstat")
+            assert ("fail_create must be 0..4, not '%s'" % bad) in dmesg_tail(), bad
+        p = subprocess.run(["insmod", MODULE, "no_such_param=1"], capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        assert "knetstat: unknown parameter 'no_such_param' ignored" in dmesg_tail()
+        assert open("/proc/net/tcpstat").readline().startswith("Recv-Q")
+    finally:
+        if not os.path.exists("/sys/module/knetstat"):
+            subprocess.run(["insmod", MODULE], check=True)
+
+
+def dmesg_tail():
+    return subprocess.run(["dmesg"], capture_output=True, text=True, check=True).stdout[-4000:]
 
 
 if __name__ == "__main__":
