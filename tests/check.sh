@@ -2,6 +2,7 @@
 # make check: everything, in order, on the debug test kernel.
 #   1. dependencies (tests/deps.sh)
 #   2. host unit tests of the formatting (cargo test)
+#      and README.md/knetstat.4 naming every option item and Diag flag
 #   3. the module build
 #   4. make with bad KDIRs: one clear sentence each
 #   5. harness self-test: a WARN in a module fails a run
@@ -25,6 +26,7 @@ kdir=$(tests/kernel/build.sh debug) || { echo "the debug test kernel could not b
 ko=$PWD/knetstat.ko
 
 step "host unit tests" cargo test --manifest-path tests/host/Cargo.toml
+step "docs list every item and flag" tests/docs_test.sh
 step "module build" make --no-print-directory build-module KDIR="$kdir"
 step "bad KDIR diagnostics" tests/kdir_test.sh "$kdir"
 step "harness self-test" tests/vm/selftest.sh "$kdir"

@@ -4,7 +4,8 @@ getsockopt() and against the kernel's own /proc/net files.
 
 Run inside the test VM with the module loaded: make vm-test (or
 make vm CMD='python3 tests/vm/test_knetstat.py [test_name ...]'). The tests
-of the extension items (test_extensions.py) run here too."""
+of the extension items (test_extensions.py) and of the README's
+one-liners (test_readme.py) run here too."""
 
 import os
 import resource
@@ -14,6 +15,7 @@ import subprocess
 import time
 
 import test_extensions
+import test_readme
 from knetstat_lib import (TCP_FASTOPEN, TCP_USER_TIMEOUT, find, kernel_rows,
                           ms_of_timeval, one, port, read_file, rows, run_tests,
                           sh, tcp_pair, wait_for)
@@ -445,4 +447,4 @@ if __name__ == "__main__":
         test_namespace_with_own_udp_and_tcp_tables,
         test_extreme_linger_matches_getsockopt,
         test_write_fails_and_changes_nothing,
-    ] + test_extensions.TESTS)
+    ] + test_extensions.TESTS + test_readme.TESTS)
