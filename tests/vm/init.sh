@@ -15,6 +15,9 @@ ln -s /proc/self/fd/0 /dev/stdin
 ln -s /proc/self/fd/1 /dev/stdout
 ln -s /proc/self/fd/2 /dev/stderr
 mount -t devpts devpts /dev/pts
+# The host's /tmp, /run and /var/tmp get private tmpfs below; keep their
+# host view reachable under /dev/host for a work tree that lives there.
+for d in tmp run var/tmp; do mkdir -p /dev/host/$d && mount --bind /$d /dev/host/$d; done
 mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
@@ -39,15 +42,23 @@ ip link set lo up
 workdir=$(sed -n 1p $out/job)
 module=$(sed -n 2p $out/job)
 cmd=$(sed -n '3,$p' $out/job)
+# A host directory under one of the private tmpfs (say, a CI clone in /tmp)
+# is bound back in place, read-only like the rest of the host.
+expose() {
+    case $1 in /tmp/*|/run/*|/var/tmp/*) ;; *) return 0 ;; esac
+    [ -e "$1" ] || [ ! -d "/dev/host$1" ] || { mkdir -p "$1" && mount --bind "/dev/host$1" "$1"; }
+}
+expose "$workdir"
+[ -z "$module" ] || expose "$(dirname "$module")"
 if ! cd "$workdir"; then
-    echo "vm: cannot enter $workdir (inside the VM /tmp, /run and /var/tmp are private tmpfs)" >> $out/output
+    echo "vm: cannot enter $workdir" >> $out/output
     finish 125
 fi
 
 echo "vm: booted $(uname -r)" >> $out/output
 if [ -n "$module" ]; then
     if [ ! -f "$module" ]; then
-        echo "vm: no module at $module (inside the VM /tmp, /run and /var/tmp are private tmpfs)" >> $out/output
+        echo "vm: no module at $module" >> $out/output
         finish 125
     fi
     if ! insmod "$module" >> $out/output 2>&1; then
