@@ -44,6 +44,13 @@ namespace)
     mount -t overlay overlay -o lowerdir=/,upperdir=$ov/upper,workdir=$ov/work $ov/root || exit 1
     for m in proc sys dev dev/pts; do mount --bind /$m $ov/root/$m; done
     mount -t tmpfs tmpfs $ov/root/tmp
+    # A work tree on another file system or under /tmp (a CI clone) is not
+    # in that overlay: give it one of its own, so its writes stay here too.
+    if [ ! -f "$ov/root$top/dkms.conf" ]; then
+        mkdir -p $ov/tree/upper $ov/tree/work "$ov/root$top" &&
+        mount -t overlay overlay -o lowerdir="$top",upperdir=$ov/tree/upper,workdir=$ov/tree/work \
+            "$ov/root$top" || exit 1
+    fi
     mount --bind "$out" "$ov/root$out"     # the copies for the VM go to the host
     # The installed kernel: build tree in place, and uname -r saying so.
     mkdir -p $ov/root/lib/modules/$rel && ln -s "$kdir" $ov/root/lib/modules/$rel/build
