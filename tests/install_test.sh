@@ -97,7 +97,7 @@ chroot)
     # A kernel without Rust: DKMS fails, and make.log says why in one
     # sentence. DKMS appends to make.log while builds fail, so only this
     # build's part counts: after its header line and the date, without
-    # make's own "make: ***" line.
+    # make's own "make: ***" line ("make[1]: ***" when make check runs it).
     norust=/tmp/norust
     mkdir -p $norust/include/config && cp "$kdir/Makefile" $norust/
     grep -v '^CONFIG_RUST' "$kdir/include/config/auto.conf" > $norust/include/config/auto.conf
@@ -110,7 +110,7 @@ chroot)
         local part
         part=$(awk -v h="DKMS make.log for knetstat-$ver for kernel 6.12.0-norust " \
             'index($0, h) == 1 {n = NR; buf = ""} n && NR > n + 1 {buf = buf $0 "\n"}
-             END {printf "%s", buf}' $log | grep -v '^make: \*\*\*')
+             END {printf "%s", buf}' $log | grep -Ev '^make(\[[0-9]+\])?: \*\*\*')
         echo "make.log, this build's part:"; printf '%s\n' "$part"
         [ "$(printf '%s\n' "$part" | grep -c .)" = 1 ] &&
             printf '%s\n' "$part" | grep -qx "knetstat: KDIR=$norust was built without Rust support (CONFIG_RUST is not set): .*"
