@@ -33,6 +33,9 @@ lsn6.listen(16)
 cli6 = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
 cli6.setsockopt(SOL, socket.SO_LINGER, struct.pack("ii", 1, 10))
 cli6.setsockopt(IPT, 18, 30000)                  # TCP_USER_TIMEOUT
+# knetstat's own items: a traffic class and a firewall mark.
+cli6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_TCLASS, 0x20)
+cli6.setsockopt(SOL, 36, 7)                      # SO_MARK
 cli6.connect(("::1", 8443))
 srv6, _ = lsn6.accept()
 keep += [lsn6, cli6, srv6]
@@ -44,7 +47,16 @@ u.bind(("0.0.0.0", 5353))
 u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
 u6.setsockopt(SOL, socket.SO_RCVTIMEO, struct.pack("ll", 2, 500000))
 u6.bind(("::", 5300))
+u.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 4)
 keep += [u, u6]
+
+# A connection closed by the client: its end stays in TIME_WAIT.
+tw = socket.create_connection(("127.0.0.1", 8080))
+tw.send(b"bye")                                  # the listener defers accept
+tws, _ = lsn.accept()
+tws.recv(3)                                      # unread data would make close() reset
+tw.close()
+tws.close()
 
 for name in ("tcpstat", "tcp6stat", "udpstat", "udp6stat"):
     print("$ cat /proc/net/" + name)
