@@ -43,15 +43,22 @@ namespace)
     mkdir -p $ov && mount -t tmpfs tmpfs $ov && mkdir -p $ov/upper $ov/work $ov/root &&
     mount -t overlay overlay -o lowerdir=/,upperdir=$ov/upper,workdir=$ov/work $ov/root || exit 1
     for m in proc sys dev dev/pts; do mount --bind /$m $ov/root/$m; done
-    mount -t tmpfs tmpfs $ov/root/tmp
-    # A work tree on another file system or under /tmp (a CI clone) is not
-    # in that overlay: give it one of its own, so its writes stay here too.
-    if [ ! -f "$ov/root$top/dkms.conf" ]; then
-        mkdir -p $ov/tree/upper $ov/tree/work "$ov/root$top" &&
-        mount -t overlay overlay -o lowerdir="$top",upperdir=$ov/tree/upper,workdir=$ov/tree/work \
-            "$ov/root$top" || exit 1
-    fi
-    mount --bind "$out" "$ov/root$out"     # the copies for the VM go to the host
+    # Directories the overlay of / may not show (/tmp when it is a file
+    # system of its own, a work tree or cache elsewhere) get an overlay of
+    # their own: the host's files visible, writes kept in this namespace.
+    layer() {
+        local d=$1 n=$((++layers))
+        mkdir -p $ov/l$n/upper $ov/l$n/work "$ov/root$d" &&
+        mount -t overlay overlay -o lowerdir="$d",upperdir=$ov/l$n/upper,workdir=$ov/l$n/work "$ov/root$d"
+    }
+    layers=0
+    cache=${KNETSTAT_CACHE:-$HOME/.cache/knetstat}
+    layer /tmp || exit 1
+    [ -f "$ov/root$top/dkms.conf" ] || layer "$top" || exit 1
+    [ -f "$ov/root$kdir/Makefile" ] || layer "$cache" || exit 1
+    [ -f "$ov/root$kdir/Makefile" ] || { echo "install test: $kdir is not visible in the chroot"; exit 1; }
+    # The copies for the VM go to the host.
+    mkdir -p "$ov/root$out" && mount --bind "$out" "$ov/root$out"
     # The installed kernel: build tree in place, and uname -r saying so.
     mkdir -p $ov/root/lib/modules/$rel && ln -s "$kdir" $ov/root/lib/modules/$rel/build
     mv $ov/root/usr/bin/uname $ov/root/usr/bin/uname.real
@@ -122,6 +129,9 @@ chroot)
     ;;
 vm)
     [ "${KNETSTAT_VM:-}" = 1 ] || { echo "the vm phase runs inside the test VM"; exit 2; }
+    # The VM covers the host's /tmp with its own; init.sh keeps the host's
+    # view under /dev/host (a cache under /tmp).
+    [ -d "$out" ] || out=/dev/host$out
     for how in dkms deb make; do
         root=$out/$how
         check "$how: modprobe loads the installed module" modprobe -d $root knetstat
