@@ -167,6 +167,35 @@ def wait_for(pred, timeout=10.0, what="condition"):
     raise AssertionError("timed out waiting for " + what)
 
 
+def fill(sock):
+    """Send on sock without blocking until its buffers are full; returns
+    the bytes sent."""
+    sock.setblocking(False)
+    total = 0
+    try:
+        while True:
+            total += sock.send(b"z" * 65536)
+    except BlockingIOError:
+        pass
+    return total
+
+
+def zero_window_pair():
+    """A pair with small buffers whose client sends and whose server never
+    reads, once the rows show it: the server's receive window is 0 (|<) and
+    the client sees a zero send window (>|). Returns (lsn, cli, srv)."""
+    small = [(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096), (socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)]
+    lsn, cli, srv = tcp_pair(listener_opts=small, client_opts=small)
+
+    def blocked():
+        fill(cli)
+        a = one("tcpstat", lport=port(srv), rport=port(cli)).diag
+        b = one("tcpstat", lport=port(cli), state="ESTB").diag
+        return (a, b) == ("|<", ">|")
+    wait_for(blocked, timeout=30, what="zero windows |< and >|")
+    return lsn, cli, srv
+
+
 def sh(cmd):
     subprocess.run(cmd, shell=True, check=True)
 

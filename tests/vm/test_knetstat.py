@@ -16,9 +16,9 @@ import time
 
 import test_extensions
 import test_readme
-from knetstat_lib import (TCP_FASTOPEN, TCP_USER_TIMEOUT, find, kernel_rows,
+from knetstat_lib import (TCP_FASTOPEN, TCP_USER_TIMEOUT, fill, find, kernel_rows,
                           ms_of_timeval, one, port, read_file, rows, run_tests,
-                          sh, tcp_pair, wait_for)
+                          sh, tcp_pair, wait_for, zero_window_pair)
 
 SOL, IPT = socket.SOL_SOCKET, socket.IPPROTO_TCP
 HZ_SENSITIVE_TIMEO = struct.pack("ll", 0, 123456)   # 31 jiffies at HZ=250
@@ -223,29 +223,12 @@ def test_syn_recv_request_row():
     assert k and k[0][0] == r.local and k[0][2] == "SYNR", k
 
 
-def fill(sock):
-    sock.setblocking(False)
-    total = 0
-    try:
-        while True:
-            total += sock.send(b"z" * 65536)
-    except BlockingIOError:
-        pass
-    return total
-
-
 def test_diag_zero_windows():
-    small = [(SOL, socket.SO_RCVBUF, 4096), (SOL, socket.SO_SNDBUF, 4096)]
-    lsn, cli, srv = tcp_pair(listener_opts=small, client_opts=small)
     # Only the client sends; the server never reads: its receive window
     # closes (|<) and the client sees a zero send window (>|).
-    def flags():
-        fill(cli)
-        a = one("tcpstat", lport=port(srv), rport=port(cli)).diag
-        b = one("tcpstat", lport=port(cli), state="ESTB").diag
-        return (a, b) if (a, b) == ("|<", ">|") else None
-    wait_for(flags, timeout=30, what="zero windows |< and >|")
+    lsn, cli, srv = zero_window_pair()
     # Both directions blocked: >|< on both sides.
+    small = [(SOL, socket.SO_RCVBUF, 4096), (SOL, socket.SO_SNDBUF, 4096)]
     lsn2, c2, s2 = tcp_pair(listener_opts=small, client_opts=small)
     def both():
         fill(c2)

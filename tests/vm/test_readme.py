@@ -13,7 +13,7 @@ import re
 import socket
 import subprocess
 
-from knetstat_lib import one, port, run_tests, tcp_pair, wait_for
+from knetstat_lib import one, port, run_tests, tcp_pair, zero_window_pair
 
 README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "README.md")
 
@@ -53,23 +53,6 @@ def test_listeners_without_reuseaddr():
         fname = "tcp6stat" if line.startswith("[") or line.count(":") > 1 else "tcpstat"
         r = one(fname, lport=int(line.rsplit(":", 1)[1]), state="LSTN")
         assert r.opts["SO_REUSEADDR"] == "0", r
-
-
-def zero_window_pair():
-    small = [(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096), (socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)]
-    lsn, cli, srv = tcp_pair(listener_opts=small, client_opts=small)
-    cli.setblocking(False)
-
-    def blocked():
-        try:
-            while True:
-                cli.send(b"z" * 65536)
-        except BlockingIOError:
-            pass
-        r = one("tcpstat", lport=port(srv), rport=port(cli))
-        return r.diag == "|<" and one("tcpstat", lport=port(cli), state="ESTB").diag == ">|"
-    wait_for(blocked, timeout=30, what="zero windows")
-    return lsn, cli, srv
 
 
 def test_zero_window():
