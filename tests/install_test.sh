@@ -23,7 +23,7 @@ out=${INSTALL_TEST_OUT:-${KNETSTAT_CACHE:-$HOME/.cache/knetstat}/install-test}
 rel=$(cat "$kdir/include/config/kernel.release" 2>/dev/null)
 [ -n "$rel" ] || [ "$phase" = vm ] ||
     { echo "install test: $kdir is not a built kernel tree (no include/config/kernel.release)"; exit 2; }
-ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
+ver=$(make -s -C "$top" --no-print-directory print-version)
 pass=0 fail=0
 check() {  # name, command...
     local name=$1; shift
@@ -37,7 +37,8 @@ host)
     rm -rf "$out"; mkdir -p "$out"
     INSTALL_TEST_PHASE=namespace unshare -m "$0" "$kdir" || fail=1
     [ $fail = 0 ] || { echo "install test: host phase failed"; exit 1; }
-    exec "$top/tests/vm/run.sh" "$kdir" "" \
+    # $out may lie under /tmp (a cache there), which the VM covers.
+    VM_EXPOSE=$out exec "$top/tests/vm/run.sh" "$kdir" "" \
         "INSTALL_TEST_PHASE=vm INSTALL_TEST_OUT='$out' tests/install_test.sh '$kdir'"
     ;;
 namespace)
@@ -132,9 +133,6 @@ chroot)
     ;;
 vm)
     [ "${KNETSTAT_VM:-}" = 1 ] || { echo "the vm phase runs inside the test VM"; exit 2; }
-    # The VM covers the host's /tmp with its own; init.sh keeps the host's
-    # view under /dev/host (a cache under /tmp).
-    [ -d "$out" ] || out=/dev/host$out
     for how in dkms deb make; do
         root=$out/$how
         check "$how: modprobe loads the installed module" modprobe -d $root knetstat

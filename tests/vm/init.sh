@@ -33,7 +33,7 @@ finish() {
     echo b > /proc/sysrq-trigger   # QEMU runs with -no-reboot: this ends it
 }
 
-. $out/env          # the host's PATH, RUSTUP_HOME, CARGO_HOME
+. $out/env          # the host's PATH, RUSTUP_HOME, CARGO_HOME; VM_EXPOSE
 hostname knetstat-vm
 ip link set lo up
 
@@ -50,6 +50,7 @@ expose() {
 }
 expose "$workdir"
 [ -z "$module" ] || expose "$(dirname "$module")"
+for d in $VM_EXPOSE; do expose "$d"; done     # run.sh's VM_EXPOSE
 if ! cd "$workdir"; then
     echo "vm: cannot enter $workdir" >> $out/output
     finish 125

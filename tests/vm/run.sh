@@ -10,7 +10,9 @@
 #    70  the kernel log has a WARNING, BUG, Oops, lockdep, KASAN or similar
 #        report, even if the command passed
 # Environment: VM_TIMEOUT, VM_CPUS (default 1: TCG boots are deterministic
-# with one vCPU), VM_MEM (default 2G), VM_KEEP=1 keeps the result directory.
+# with one vCPU), VM_MEM (default 2G), VM_KEEP=1 keeps the result directory,
+# VM_EXPOSE: more host directories (space separated) that the command needs
+# although they lie under /tmp, /run or /var/tmp, which the VM covers.
 set -euo pipefail
 
 kdir=${1:?kernel build dir}; module=${2?module path or ""}; cmd=${3:?command}
@@ -26,6 +28,7 @@ printf '%s\n%s\n%s\n' "$PWD" "$module" "$cmd" > "$out/job"
 # The host's toolchain (rustup, cargo) for commands that build inside.
 printf 'export PATH=%q RUSTUP_HOME=%q CARGO_HOME=%q\n' "$PATH" \
     "${RUSTUP_HOME:-$HOME/.rustup}" "${CARGO_HOME:-$HOME/.cargo}" > "$out/env"
+printf 'VM_EXPOSE=%q\n' "${VM_EXPOSE:-}" >> "$out/env"
 : > "$out/output"
 
 append="console=ttyS0 loglevel=5 root=/dev/root rootfstype=9p"
