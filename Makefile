@@ -23,6 +23,8 @@
 # switch it into a kbuild mode.
 
 VARIANT ?= debug
+# The one version number (Kbuild reads it the same way; scripts ask
+# `make print-version`).
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 # What an installed source tree (DKMS) needs to build the module.
 SOURCES := Kbuild Makefile dkms.conf knetstat.rs sock_fmt.rs diag.rs options.rs \
@@ -43,7 +45,7 @@ TEST_KDIR = $$(tests/kernel/build.sh $(VARIANT))
 DURATION ?= 600
 
 .PHONY: all module build-module deps check host-test vm-test stress bench demo vm clean test-kernel \
-	install uninstall dkms-install dkms-uninstall deb print-sources
+	install uninstall dkms-install dkms-uninstall deb print-sources print-version
 
 all: module
 
@@ -108,6 +110,9 @@ deb:
 
 print-sources:
 	@echo $(SOURCES)
+
+print-version:
+	@echo $(VERSION)
 
 test-kernel:
 	tests/kernel/build.sh $(VARIANT)

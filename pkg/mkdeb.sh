@@ -9,7 +9,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 outdir=${1:?output directory}
-ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
+ver=$(make -s -C "$top" --no-print-directory print-version)
 stage=$(mktemp -d); chmod 0755 "$stage"; trap 'rm -rf "$stage"' EXIT
 
 src=$stage/usr/src/knetstat-$ver
