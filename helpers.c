@@ -847,3 +847,4 @@ void knetstat_unregister(void)
 }
 
 MODULE_VERSION(KNETSTAT_VERSION);	/* from dkms.conf, see Kbuild */
+MODULE_AUTHOR("knetstat developers");	/* here, not in module! (knetstat.rs) */

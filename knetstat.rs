@@ -18,10 +18,11 @@ mod sock_fmt;
 
 use sock_fmt::{SliceSink, Snapshot};
 
+// No `author`: 6.12's module! knows only `author:`, 7.x's only
+// `authors: [..]`; helpers.c says MODULE_AUTHOR for both.
 module! {
     type: Knetstat,
     name: "knetstat",
-    author: "knetstat developers",
     description: "Socket options and diagnostics of TCP/UDP sockets in /proc/net/{tcp,tcp6,udp,udp6}stat",
     license: "GPL",
 }

@@ -91,9 +91,6 @@ fn defer_accept_secs(retrans: u8) -> u64 {
     period
 }
 
-// write_common() skips negative timeouts, which must include NO_TIMEOUT.
-const _: () = assert!(NO_TIMEOUT < 0);
-
 /// The items every socket has, after the protocol's first items:
 /// SO_RCVBUF, SO_SNDBUF, SO_RCVTIMEO, SO_SNDTIMEO, SO_LINGER.
 fn write_common<S: Sink>(out: &mut S, s: &Snapshot) {
@@ -105,8 +102,11 @@ fn write_common<S: Sink>(out: &mut S, s: &Snapshot) {
         num(out, "SO_SNDBUF", i64::from(s.sndbuf) / 2);
     }
     for (name, timeo) in [("SO_RCVTIMEO", s.rcvtimeo), ("SO_SNDTIMEO", s.sndtimeo)] {
-        // NO_TIMEOUT is negative (asserted above) and the kernel never
-        // stores another negative value: none of them is a timeout.
+        // The kernel stores NO_TIMEOUT for "none" and no other negative
+        // value; a negative value would not be a timeout either.
+        if timeo == NO_TIMEOUT {
+            continue;
+        }
         if let Ok(timeo) = u64::try_from(timeo) {
             item(out, false, name);
             put_timeo_ms(out, timeo, s.hz);
