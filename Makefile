@@ -28,7 +28,8 @@ VARIANT ?= debug
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 # What an installed source tree (DKMS) needs to build the module.
 SOURCES := Kbuild Makefile dkms.conf knetstat.rs sock_fmt.rs diag.rs options.rs \
-	helpers.c helpers.h tests/kdir-check.sh knetstat.4 README.md LICENSE
+	helpers.c helpers.h scripts/kdir-check.sh scripts/kdir-prepare.sh \
+	scripts/dkms-pre-build.sh knetstat.4 README.md LICENSE
 MANDIR ?= /usr/share/man/man4
 RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
 
@@ -44,7 +45,7 @@ TEST_KDIR = $$(tests/kernel/build.sh $(VARIANT))
 
 DURATION ?= 600
 
-.PHONY: all module build-module deps check host-test vm-test stress bench demo vm clean test-kernel \
+.PHONY: all module build-module install-source deps check host-test vm-test stress bench demo vm clean test-kernel \
 	install uninstall dkms-install dkms-uninstall deb print-sources print-version
 
 all: module
@@ -57,15 +58,20 @@ else
 	@kdir=$(TEST_KDIR) && $(MAKE) --no-print-directory build-module KDIR="$$kdir"
 endif
 
-# Rebuild from scratch when KDIR changes: objects for one kernel (say, with
-# KASAN) must never be linked into a module for another.
+# In a recipe: kdir, the tree to build in (KDIR, or for headers without the
+# Rust crates the tree scripts/kdir-prepare.sh makes from them), and args,
+# the make arguments it needs; or one sentence and a failure.
+USE_KDIR = kdir=$$(scripts/kdir-prepare.sh "$(KDIR)") && args=$$(scripts/kdir-check.sh "$$kdir") || exit 1
+
+# Rebuild from scratch when the tree changes: objects for one kernel (say,
+# with KASAN) must never be linked into a module for another.
 build-module:
-	@args=$$(tests/kdir-check.sh "$(KDIR)") || exit 1; \
-	if [ "$$(cat .kdir 2>/dev/null)" != "$(KDIR)" ]; then \
-		$(MAKE) -C "$(KDIR)" M="$(CURDIR)" $$args clean >/dev/null; \
-		echo "$(KDIR)" > .kdir; \
+	@$(USE_KDIR); \
+	if [ "$$(cat .kdir 2>/dev/null)" != "$$kdir" ]; then \
+		$(MAKE) -C "$$kdir" M="$(CURDIR)" $$args clean >/dev/null; \
+		echo "$$kdir" > .kdir; \
 	fi; \
-	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" $$args modules
+	$(MAKE) -C "$$kdir" M="$(CURDIR)" $$args modules
 
 deps:
 	tests/deps.sh
@@ -75,8 +81,8 @@ KREL = $$($(MAKE) -s -C "$(KDIR)" kernelrelease)
 
 install: module
 	@test -n "$(KDIR)" || { echo "knetstat: make install needs KDIR=<kernel build tree> (the running kernel has no Rust-enabled build tree)." >&2; exit 1; }
-	@args=$$(tests/kdir-check.sh "$(KDIR)") && \
-	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" $$args INSTALL_MOD_DIR=updates modules_install && \
+	@$(USE_KDIR); \
+	$(MAKE) -C "$$kdir" M="$(CURDIR)" $$args INSTALL_MOD_DIR=updates modules_install && \
 	depmod -a $(KREL)
 	install -D -m 0644 knetstat.4 $(DESTDIR)$(MANDIR)/knetstat.4
 
@@ -89,11 +95,13 @@ uninstall:
 # The DKMS source tree: what /usr/src/knetstat-<version> holds.
 DKMS_SRC := /usr/src/knetstat-$(VERSION)
 
-dkms-install:
-	rm -rf $(DKMS_SRC)
-	install -d $(DKMS_SRC)/tests
-	for f in $(SOURCES); do install -m 0644 $$f $(DKMS_SRC)/$$f; done
-	chmod 0755 $(DKMS_SRC)/tests/kdir-check.sh
+# The source as DKMS wants it, under DESTDIR (debian/rules uses it too).
+install-source:
+	rm -rf $(DESTDIR)$(DKMS_SRC)
+	for f in $(SOURCES); do install -D -m 0644 $$f $(DESTDIR)$(DKMS_SRC)/$$f; done
+	chmod 0755 $(DESTDIR)$(DKMS_SRC)/scripts/*.sh
+
+dkms-install: install-source
 	dkms add knetstat/$(VERSION)
 	dkms build knetstat/$(VERSION)
 	dkms install knetstat/$(VERSION)
@@ -104,7 +112,7 @@ dkms-uninstall:
 	rm -rf $(DKMS_SRC)
 	rm -f $(DESTDIR)$(MANDIR)/knetstat.4
 
-# knetstat-dkms_<version>_all.deb in this directory (pkg/mkdeb.sh).
+# knetstat-dkms_<version>_all.deb in this directory, built from debian/.
 deb:
 	pkg/mkdeb.sh $(CURDIR)
 
