@@ -9,7 +9,8 @@ say() { printf 'deps: %s\n' "$*" >&2; }
 
 APT_PKGS=(linux-source-6.12 clang lld llvm libclang-dev bc flex bison libelf-dev
           libssl-dev cpio kmod qemu-system-x86 busybox-static iproute2 net-tools
-          python3 make gcc xz-utils rsync dkms debhelper dpkg-dev fakeroot man-db)
+          python3 make gcc xz-utils rsync dkms debhelper dh-dkms dpkg-dev fakeroot man-db
+          lintian debootstrap)
 
 missing=()
 for p in "${APT_PKGS[@]}"; do
