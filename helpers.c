@@ -645,6 +645,18 @@ static void snap_tcp_full(struct sock *sk, unsigned short family,
 		s->xflags |= KNETSTAT_X_THIN_LTO;
 	s->notsent_lowat = READ_ONCE(tp->notsent_lowat);
 	s->window_clamp = READ_ONCE(tp->window_clamp);
+	/*
+	 * Since commit b025461303d8 (in 7.2 and 7.3, not in 6.12), SO_RCVBUF
+	 * on TCP sets the clamp too: __sock_set_rcvbuf() calls
+	 * tcp_set_rcvbuf(), i.e. tcp_set_window_clamp(sk,
+	 * tcp_win_from_space(sk, sk->sk_rcvbuf)). Such a clamp is SO_RCVBUF's,
+	 * not a TCP_WINDOW_CLAMP of the application. Flagged on every kernel,
+	 * so that a row means the same on 6.12 as on 7.x.
+	 */
+	if ((READ_ONCE(sk->sk_userlocks) & SOCK_RCVBUF_LOCK) &&
+	    s->window_clamp == max_t(int, SOCK_MIN_RCVBUF / 2,
+				     tcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf))))
+		s->xflags |= KNETSTAT_X_CLAMP_RCVBUF;
 	s->linger2 = READ_ONCE(tp->linger2);
 	s->user_mss = READ_ONCE(tp->rx_opt.user_mss);
 	s->syn_retries = READ_ONCE(icsk->icsk_syn_retries);

@@ -50,6 +50,8 @@ enum knetstat_kind {
 					   or not the namespace default */
 #define KNETSTAT_X_UDP_CORK	0x4000	/* UDP_CORK */
 #define KNETSTAT_X_UDP_GRO	0x8000	/* UDP_GRO */
+#define KNETSTAT_X_CLAMP_RCVBUF	0x10000	/* tp->window_clamp is the one that
+					   SO_RCVBUF sets on 7.x */
 
 /* knetstat_sock.rcvtimeo/sndtimeo when no timeout is set. */
 #define KNETSTAT_NO_TIMEOUT	(-1LL)

@@ -8,8 +8,9 @@
 use crate::sock_fmt::{
     put_i64, put_ipv4, put_u64, Sink, Snapshot, F_BROADCAST, F_KEEPALIVE, F_LINGER, F_NODELAY,
     F_RCVBUF_LOCK, F_SNDBUF_LOCK, KIND_TCP_FULL, NO_TIMEOUT, X_BIND_NO_PORT, X_CA_CUSTOM,
-    X_FILTER, X_FREEBIND, X_MC_ALL, X_MC_LOOP, X_RCVTSTAMP, X_RCVTSTAMPNS, X_TCP_CORK,
-    X_THIN_LTO, X_TRANSPARENT, X_TSTAMP_NEW, X_UDP_CORK, X_UDP_GRO, X_V6ONLY, X_V6ONLY_DEF,
+    X_CLAMP_RCVBUF, X_FILTER, X_FREEBIND, X_MC_ALL, X_MC_LOOP, X_RCVTSTAMP, X_RCVTSTAMPNS,
+    X_TCP_CORK, X_THIN_LTO, X_TRANSPARENT, X_TSTAMP_NEW, X_UDP_CORK, X_UDP_GRO, X_V6ONLY,
+    X_V6ONLY_DEF,
 };
 
 /// TCP state number of LISTEN.
@@ -137,7 +138,12 @@ fn text<S: Sink>(out: &mut S, name: &str, value: &[u8]) {
         if b.is_ascii_graphic() && !matches!(b, b',' | b'=' | b'\\') {
             out.put(&[b]);
         } else {
-            out.put(&[b'\\', b'0' + (b >> 6), b'0' + ((b >> 3) & 7), b'0' + (b & 7)]);
+            out.put(&[
+                b'\\',
+                b'0' + (b >> 6),
+                b'0' + ((b >> 3) & 7),
+                b'0' + (b & 7),
+            ]);
         }
     }
 }
@@ -160,6 +166,13 @@ fn incoming_cpu_is_set_by_user(s: &Snapshot) -> bool {
     }
 }
 
+/// Whether the row is an MPTCP subflow: mptcp_sockopt_sync_locked() sets
+/// `sk_rcvlowat` to 0 and `notsent_lowat` to `UINT_MAX` on every subflow
+/// itself; the application's values live on the MPTCP socket, not listed.
+fn is_mptcp_subflow(s: &Snapshot) -> bool {
+    s.kind == KIND_TCP_FULL && name_of(&s.ulp) == b"mptcp"
+}
+
 /// The extension items every socket has (SPEC.md "Extensions"), each
 /// only where the socket differs from a new socket's default.
 fn write_sock_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
@@ -173,7 +186,7 @@ fn write_sock_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
     if !dev.is_empty() {
         text(out, "SO_BINDTODEVICE", dev);
     }
-    if s.rcvlowat != 1 {
+    if s.rcvlowat != 1 && !is_mptcp_subflow(s) {
         num(out, "SO_RCVLOWAT", s.rcvlowat.into());
     }
     if s.incoming_cpu >= 0 && incoming_cpu_is_set_by_user(s) {
@@ -210,12 +223,20 @@ fn write_sock_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
         flag(out, "SO_ATTACH_FILTER", true);
     }
     let v6 = s.family == 6;
-    let user_tos = if s.kind == KIND_TCP_FULL { s.tos & !ECN_MASK } else { s.tos };
+    let user_tos = if s.kind == KIND_TCP_FULL {
+        s.tos & !ECN_MASK
+    } else {
+        s.tos
+    };
     if user_tos != 0 {
         num(out, if v6 { "IPV6_TCLASS" } else { "IP_TOS" }, s.tos.into());
     }
     if s.ttl != -1 {
-        num(out, if v6 { "IPV6_UNICAST_HOPS" } else { "IP_TTL" }, s.ttl.into());
+        num(
+            out,
+            if v6 { "IPV6_UNICAST_HOPS" } else { "IP_TTL" },
+            s.ttl.into(),
+        );
     }
     for (bit, name) in [
         (X_TRANSPARENT, "IP_TRANSPARENT"),
@@ -247,12 +268,13 @@ fn write_tcp_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
     if s.xflags & X_TCP_CORK != 0 {
         flag(out, "TCP_CORK", true);
     }
-    if s.notsent_lowat != 0 {
+    if s.notsent_lowat != 0 && !is_mptcp_subflow(s) {
         num(out, "TCP_NOTSENT_LOWAT", s.notsent_lowat.into());
     }
     // Only a listener keeps the value it was given: on a connection the
-    // kernel computes and tunes the clamp itself.
-    if s.state == TCP_LISTEN && s.window_clamp != 0 {
+    // kernel computes and tunes the clamp itself. On 7.x SO_RCVBUF sets it
+    // too (tcp_set_rcvbuf()); that value is not the application's clamp.
+    if s.state == TCP_LISTEN && s.window_clamp != 0 && s.xflags & X_CLAMP_RCVBUF == 0 {
         num(out, "TCP_WINDOW_CLAMP", s.window_clamp.into());
     }
     if s.syn_retries != 0 {
@@ -262,7 +284,11 @@ fn write_tcp_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
     if s.linger2 < 0 {
         num(out, "TCP_LINGER2", -1);
     } else if s.linger2 > 0 {
-        num(out, "TCP_LINGER2", per_hz(s.linger2.unsigned_abs(), s.hz).into());
+        num(
+            out,
+            "TCP_LINGER2",
+            per_hz(s.linger2.unsigned_abs(), s.hz).into(),
+        );
     }
     if s.xflags & X_THIN_LTO != 0 {
         flag(out, "TCP_THIN_LINEAR_TIMEOUTS", true);
@@ -289,10 +315,26 @@ fn write_udp_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
     }
     let v6 = s.family == 6;
     if s.mc_ttl != 1 {
-        num(out, if v6 { "IPV6_MULTICAST_HOPS" } else { "IP_MULTICAST_TTL" }, s.mc_ttl.into());
+        num(
+            out,
+            if v6 {
+                "IPV6_MULTICAST_HOPS"
+            } else {
+                "IP_MULTICAST_TTL"
+            },
+            s.mc_ttl.into(),
+        );
     }
     if s.xflags & X_MC_LOOP == 0 {
-        flag(out, if v6 { "IPV6_MULTICAST_LOOP" } else { "IP_MULTICAST_LOOP" }, false);
+        flag(
+            out,
+            if v6 {
+                "IPV6_MULTICAST_LOOP"
+            } else {
+                "IP_MULTICAST_LOOP"
+            },
+            false,
+        );
     }
     if v6 {
         if s.mc_ifindex != 0 {
@@ -304,7 +346,15 @@ fn write_udp_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
         put_ipv4(out, s.mc_addr);
     }
     if s.xflags & X_MC_ALL == 0 {
-        flag(out, if v6 { "IPV6_MULTICAST_ALL" } else { "IP_MULTICAST_ALL" }, false);
+        flag(
+            out,
+            if v6 {
+                "IPV6_MULTICAST_ALL"
+            } else {
+                "IP_MULTICAST_ALL"
+            },
+            false,
+        );
     }
 }
 

@@ -248,6 +248,8 @@ pub(crate) const X_CA_CUSTOM: u32 = 0x2000;
 pub(crate) const X_UDP_CORK: u32 = 0x4000;
 /// `xflags`: UDP_GRO.
 pub(crate) const X_UDP_GRO: u32 = 0x8000;
+/// `xflags`: the window clamp is the one SO_RCVBUF sets on 7.x.
+pub(crate) const X_CLAMP_RCVBUF: u32 = 0x10000;
 
 /// `rcvtimeo`/`sndtimeo` when no timeout is set.
 pub(crate) const NO_TIMEOUT: i64 = -1;

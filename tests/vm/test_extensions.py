@@ -166,6 +166,98 @@ def test_each_common_and_udp_item():
             u.close()
 
 
+# The original items (SPEC.md): (level, option, value). Setting any of them,
+# alone or all together, must add no extension item on any kernel: on 7.x,
+# for one, SO_RCVBUF also sets TCP's window clamp (tcp_set_rcvbuf()).
+ORIGINAL_NAMES = {"SO_REUSEADDR", "SO_REUSEPORT", "SO_KEEPALIVE", "TCP_KEEPIDLE",
+                  "TCP_KEEPCNT", "TCP_KEEPINTVL", "TCP_USER_TIMEOUT", "SO_RCVBUF",
+                  "SO_SNDBUF", "SO_RCVTIMEO", "SO_SNDTIMEO", "SO_LINGER", "TCP_NODELAY",
+                  "TCP_FASTOPEN", "TCP_DEFER_ACCEPT", "SO_BROADCAST"}
+TIMEVAL = struct.pack("ll", 2, 500000)
+ORIGINAL_COMMON = [(SOL, socket.SO_REUSEADDR, 1), (SOL, socket.SO_REUSEPORT, 1),
+                   (SOL, socket.SO_RCVBUF, 8192), (SOL, socket.SO_SNDBUF, 8192),
+                   (SOL, socket.SO_RCVTIMEO, TIMEVAL), (SOL, socket.SO_SNDTIMEO, TIMEVAL),
+                   (SOL, socket.SO_LINGER, struct.pack("ii", 1, 5))]
+ORIGINAL_TCP = ORIGINAL_COMMON + [
+    (SOL, socket.SO_KEEPALIVE, 1), (IPT, socket.TCP_KEEPIDLE, 60), (IPT, socket.TCP_KEEPCNT, 5),
+    (IPT, socket.TCP_KEEPINTVL, 10), (IPT, 18, 3000), (IPT, socket.TCP_NODELAY, 1),   # 18: TCP_USER_TIMEOUT
+    (IPT, socket.TCP_DEFER_ACCEPT, 2)]
+ORIGINAL_LISTENER = ORIGINAL_TCP + [(IPT, 23, 5)]        # 23: TCP_FASTOPEN
+ORIGINAL_UDP = ORIGINAL_COMMON + [(SOL, socket.SO_BROADCAST, 1)]
+
+
+def one_at_a_time_and_all(opts):
+    return [[o] for o in opts] + [opts]
+
+
+def expect_only_original(row, opts):
+    extra = set(row.opts) - ORIGINAL_NAMES
+    assert not extra, "options %r added extension items %s: %s" % (opts, sorted(extra), row)
+
+
+def test_original_options_add_no_extension_item():
+    for family in (V4, V6):
+        for opts in one_at_a_time_and_all(ORIGINAL_LISTENER):
+            lsn = socket.socket(family, socket.SOCK_STREAM)
+            for o in opts:
+                setopt(lsn, *o)
+            lsn.bind((LO[family], 0))
+            lsn.listen(4)
+            # The client sets them before connecting; the accepted socket
+            # inherits the listener's.
+            c = socket.socket(family, socket.SOCK_STREAM)
+            for o in opts:
+                if o[1] != 23:                       # TCP_FASTOPEN: listeners
+                    setopt(c, *o)
+            c.connect((LO[family], port(lsn)))
+            c.send(b"x")                             # TCP_DEFER_ACCEPT waits for data
+            srv, _ = lsn.accept()
+            expect_only_original(one(TCPFILE[family], lport=port(lsn), state="LSTN"), opts)
+            expect_only_original(one(TCPFILE[family], lport=port(c), state="ESTB"), opts)
+            expect_only_original(one(TCPFILE[family], lport=port(lsn), rport=port(c)), opts)
+            for x in (srv, c, lsn):
+                x.setsockopt(SOL, socket.SO_LINGER, struct.pack("ii", 0, 0))
+                x.close()
+        for opts in one_at_a_time_and_all(ORIGINAL_TCP):
+            lsn, c, srv = connected(family)          # set on a connection
+            for o in opts:
+                setopt(c, *o)
+            expect_only_original(one(TCPFILE[family], lport=port(c), state="ESTB"), opts)
+            for x in (lsn, c, srv):
+                x.close()
+        for opts in one_at_a_time_and_all(ORIGINAL_UDP):
+            u = udp_sock(family)
+            for o in opts:
+                setopt(u, *o)
+            expect_only_original(one(UDPFILE[family], lport=port(u)), opts)
+            u.connect((LO[family], 9))               # and once connected
+            expect_only_original(one(UDPFILE[family], lport=port(u)), opts)
+            u.close()
+
+
+def test_window_clamp_set_with_rcvbuf():
+    """SO_RCVBUF's clamp (7.x) is not shown; one the application sets is."""
+    for family in (V4, V6):
+        for order in ("rcvbuf first", "clamp first"):
+            s = socket.socket(family, socket.SOCK_STREAM)
+            if order == "rcvbuf first":
+                s.setsockopt(SOL, socket.SO_RCVBUF, 8192)
+            s.setsockopt(IPT, socket.TCP_WINDOW_CLAMP, 5000)
+            if order == "clamp first":
+                s.setsockopt(SOL, socket.SO_RCVBUF, 8192)
+            s.bind((LO[family], 0))
+            s.listen(4)
+            r = one(TCPFILE[family], lport=port(s), state="LSTN")
+            clamp = s.getsockopt(IPT, socket.TCP_WINDOW_CLAMP)
+            # Set last, SO_RCVBUF replaces the clamp on 7.x (not on 6.12):
+            # then it is SO_RCVBUF's and not shown.
+            if clamp == 5000:
+                assert r.opts.get("TCP_WINDOW_CLAMP") == "5000", (order, r)
+            else:
+                assert order == "clamp first" and "TCP_WINDOW_CLAMP" not in r.opts, (order, clamp, r)
+            s.close()
+
+
 def test_ip_tos_sets_the_priority_too():
     # setsockopt(IP_TOS) sets sk_priority from the TOS (rt_tos2priority):
     # both items, as getsockopt() returns them.
@@ -426,6 +518,8 @@ TESTS = [
     test_linger2_off_and_sysctl_default,
     test_maxseg_is_the_users_value,
     test_window_clamp_only_on_listeners,
+    test_original_options_add_no_extension_item,
+    test_window_clamp_set_with_rcvbuf,
     test_ulp_tls_on_a_connection,
     test_socket_filter_attached_and_detached,
     test_incoming_cpu_only_where_it_is_the_users,

@@ -168,9 +168,21 @@ fn each_tcp_item_alone_and_its_condition() {
     expect(&Snapshot { notsent_lowat: 16384, ..e }, "TCP_NOTSENT_LOWAT=16384");
     expect(&Snapshot { window_clamp: 20000, ..l }, "TCP_WINDOW_CLAMP=20000");
     expect(&Snapshot { window_clamp: 20000, ..e }, ""); // tuned by the kernel
+    // The clamp SO_RCVBUF sets on 7.x (helpers.c flags it): SO_RCVBUF's.
+    let rcvbuf = Snapshot { flags: l.flags | F_RCVBUF_LOCK, rcvbuf: 16384, ..l };
+    let lstn_rcvbuf = "SO_REUSEADDR=0,SO_REUSEPORT=0,SO_KEEPALIVE=0,SO_RCVBUF=8192,TCP_NODELAY=0,\
+                       TCP_FASTOPEN=0,TCP_DEFER_ACCEPT=0";
+    let derived = Snapshot { window_clamp: 8192, xflags: l.xflags | X_CLAMP_RCVBUF, ..rcvbuf };
+    assert_eq!(options(&derived), lstn_rcvbuf);
+    let own = Snapshot { window_clamp: 9000, ..rcvbuf };
+    assert_eq!(options(&own), format!("{lstn_rcvbuf},TCP_WINDOW_CLAMP=9000"));
     expect(&Snapshot { syn_retries: 3, ..e }, "TCP_SYNCNT=3");
     expect(&Snapshot { xflags: e.xflags | X_THIN_LTO, ..e }, "TCP_THIN_LINEAR_TIMEOUTS=1");
     expect(&Snapshot { ulp: name("tls"), ..e }, "TCP_ULP=tls");
+    // An MPTCP subflow's low-water marks are the kernel's, on every subflow.
+    let mptcp = Snapshot { ulp: name("mptcp"), ..e };
+    expect(&Snapshot { rcvlowat: 0, notsent_lowat: u32::MAX, ..mptcp }, "TCP_ULP=mptcp");
+    expect(&Snapshot { rcvlowat: 0, ulp: name("tls"), ..e }, "SO_RCVLOWAT=0,TCP_ULP=tls");
     // TCP items never on UDP rows.
     let u = udp(4);
     expect(&Snapshot { user_mss: 1000, syn_retries: 3, ulp: name("tls"), xflags: u.xflags | X_CA_CUSTOM | X_TCP_CORK, ..u }, "");
