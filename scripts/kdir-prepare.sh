@@ -40,6 +40,9 @@ args=$("$here/kdir-check.sh" --no-rust-artifacts "$kdir") || exit 1
 read -ra make_args <<<"$args"
 config() { sed -n "s/^$1=\"\{0,1\}\([^\"]*\)\"\{0,1\}\$/\1/p" "$conf"; }
 rel=$(cat "$kdir/include/config/kernel.release")
+for f in .config Module.symvers; do
+    [ -f "$kdir/$f" ] || fail "KDIR=$kdir has no $f: reinstall the kernel's headers package."
+done
 headers=$(realpath "$kdir")
 # What only preparing needs: the Rust library source and bindgen.
 have_rustc=$(rustc --version)
@@ -92,8 +95,16 @@ echo "$headers" > "$top/headers"
     if [ -d "$src_in" ]; then cp -a "$src_in/." "$top/src/"
     else tar -xf "$src_in" -C "$top/src" --strip-components=1; fi
     cp "$kdir/.config" "$top/src/.config"
-    make -C "$top/src" -j"$(nproc)" "${make_args[@]}" KERNELRELEASE="$rel" olddefconfig modules_prepare
-} >"$log" 2>&1 || fail "rebuilding the Rust artifacts of kernel $rel failed: see $log ($(tail -1 "$log"))."
+    # Without objtool and resolve_btfids (CONFIG_OBJTOOL= and
+    # CONFIG_DEBUG_INFO_BTF= on the command line: make's variables, not the
+    # configuration, which stays the kernel's): building them needs
+    # libelf-dev, which a backports kernel's newer libelf can make
+    # uninstallable, and the crates a module links against are the same
+    # without them. The symbol check below proves it.
+    make -C "$top/src" -j"$(nproc)" "${make_args[@]}" KERNELRELEASE="$rel" \
+        CONFIG_OBJTOOL= CONFIG_DEBUG_INFO_BTF= olddefconfig modules_prepare
+} >"$log" 2>&1 ||
+    fail "rebuilding the Rust artifacts of kernel $rel failed: see $log ($(grep -m1 -E 'error|\*\*\*' "$log" || tail -1 "$log"))."
 
 # The same configuration: the symbols that differ may only be ones Kconfig
 # derives from the build machine, which do not reach a module's build.
