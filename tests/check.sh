@@ -9,6 +9,10 @@
 #   6. VM tests of the four files
 #   7. stress suite, short (STRESS_SECONDS, default 60)
 #   8. installing as operators do: DKMS, the .deb, make install
+#   9. the .deb is lintian clean
+#  10. Debian's stock Rust-enabled kernels (trixie-backports, sid): the .deb
+#      installed with apt in a Debian root, DKMS building the module, that
+#      kernel booted with that root, the VM tests (tests/stock/check.sh)
 # Every step runs; the last line counts the steps that passed and failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +37,11 @@ step "harness self-test" tests/vm/selftest.sh "$kdir"
 step "VM tests" tests/vm/run.sh "$kdir" "$ko" 'python3 tests/vm/test_knetstat.py'
 step "stress (short)" tests/vm/run.sh "$kdir" "$ko" "python3 tests/vm/stress.py ${STRESS_SECONDS:-60} $ko"
 step "install: DKMS, .deb, make install" tests/install_test.sh "$kdir"
+step "the .deb is lintian clean" bash -c \
+    'deb=$(pkg/mkdeb.sh "$(mktemp -d)") && lintian --fail-on error,warning "$deb"'
+for distro in trixie-backports sid; do
+    step "stock $distro kernel: apt, DKMS, VM tests" tests/stock/check.sh "$distro"
+done
 
 echo
 ((failed)) && printf 'failed: %s\n' "${failures[@]}"

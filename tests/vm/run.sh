@@ -3,6 +3,13 @@
 # with the host's root file system visible read-only, and return its status.
 #
 #   tests/vm/run.sh KERNEL_BUILD_DIR MODULE.ko|"" 'COMMAND'
+#   tests/vm/run.sh STOCK_ROOT MODULE.ko|"" 'COMMAND'
+#
+# A STOCK_ROOT (made by tests/stock/root.sh: a Debian root with one stock
+# kernel in /boot) is booted with that kernel and an initramfs from
+# tests/stock/initramfs.sh, and is the root file system instead of the
+# host's. The work tree ($PWD), tests/vm, the module and VM_EXPOSE are first
+# copied into it at the same paths (without .git and build output).
 #
 # Exit status: the command's, or
 #   124  the VM did not finish within VM_TIMEOUT seconds (default 900)
@@ -10,7 +17,8 @@
 #    70  the kernel log has a WARNING, BUG, Oops, lockdep, KASAN or similar
 #        report, even if the command passed
 # Environment: VM_TIMEOUT, VM_CPUS (default 1: TCG boots are deterministic
-# with one vCPU), VM_MEM (default 2G), VM_KEEP=1 keeps the result directory,
+# with one vCPU; 2 with a stock root, under multi-threaded TCG), VM_MEM
+# (default 2G), VM_KEEP=1 keeps the result directory,
 # VM_EXPOSE: more host directories (space separated) that the command needs
 # although they lie under /tmp, /run or /var/tmp, which the VM covers.
 set -euo pipefail
@@ -18,16 +26,41 @@ set -euo pipefail
 kdir=${1:?kernel build dir}; module=${2?module path or ""}; cmd=${3:?command}
 here=$(cd "$(dirname "$0")" && pwd)
 bzimage=$kdir/arch/x86/boot/bzImage
-[ -f "$bzimage" ] || { echo "vm: no kernel image at $bzimage" >&2; exit 125; }
 [ -z "$module" ] || module=$(realpath "$module")
+stock=
+if [ ! -f "$bzimage" ] && compgen -G "$kdir/boot/vmlinuz-*" >/dev/null; then
+    stock=$(realpath "$kdir")
+    kernels=("$stock"/boot/vmlinuz-*)
+    [ ${#kernels[@]} = 1 ] || { echo "vm: $stock must hold exactly one kernel in /boot" >&2; exit 125; }
+    bzimage=${kernels[0]}
+    initrd=$("$here/../stock/initramfs.sh" "$stock") || exit 125
+    [ "$PWD" != / ] || { echo "vm: run from the work tree, not from /" >&2; exit 125; }
+    # What the command sees at the same paths as on the host.
+    copy_in() {
+        mkdir -p "$stock$1" && rsync -a --delete --delete-excluded --exclude=/.git \
+            --exclude=/tests/host/target --filter=':- .gitignore' "$1/" "$stock$1/"
+    }
+    copy_in "$PWD" || exit 125
+    case $here/ in "$PWD"/*) ;; *) copy_in "$here" || exit 125 ;; esac
+    for d in ${VM_EXPOSE:-}; do [ ! -d "$d" ] || copy_in "$(realpath "$d")" || exit 125; done
+    if [ -n "$module" ]; then
+        mkdir -p "$stock$(dirname "$module")" && cp "$module" "$stock$module" || exit 125
+    fi
+fi
+[ -f "$bzimage" ] || { echo "vm: no kernel image at $bzimage" >&2; exit 125; }
 
 out=$(mktemp -d /tmp/knetstat-vm.XXXXXX)
 cleanup() { [ "${VM_KEEP:-0}" = 1 ] && echo "vm: results kept in $out" >&2 || rm -rf "$out"; }
 trap cleanup EXIT
 printf '%s\n%s\n%s\n' "$PWD" "$module" "$cmd" > "$out/job"
-# The host's toolchain (rustup, cargo) for commands that build inside.
-printf 'export PATH=%q RUSTUP_HOME=%q CARGO_HOME=%q\n' "$PATH" \
-    "${RUSTUP_HOME:-$HOME/.rustup}" "${CARGO_HOME:-$HOME/.cargo}" > "$out/env"
+# The host's toolchain (rustup, cargo) for commands that build inside; a
+# stock root has its own.
+if [ -z "$stock" ]; then
+    printf 'export PATH=%q RUSTUP_HOME=%q CARGO_HOME=%q\n' "$PATH" \
+        "${RUSTUP_HOME:-$HOME/.rustup}" "${CARGO_HOME:-$HOME/.cargo}" > "$out/env"
+else
+    echo 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' > "$out/env"
+fi
 printf 'VM_EXPOSE=%q\n' "${VM_EXPOSE:-}" >> "$out/env"
 : > "$out/output"
 
@@ -39,11 +72,18 @@ append+=" init=$here/init.sh panic=-1 hung_task_timeout_secs=60"
 # benchmark's figures and coarsens every timeout. QEMU's TSC is steady.
 append+=" tsc=reliable"
 
+# Today's test kernel: one vCPU, the host's root. A stock root: its kernel
+# and initramfs, two vCPUs on two host threads.
+accel=(-accel tcg) cpus=${VM_CPUS:-1} rootdir=/ initrd_arg=()
+if [ -n "$stock" ]; then
+    accel=(-accel tcg,thread=multi) cpus=${VM_CPUS:-2} rootdir=$stock initrd_arg=(-initrd "$initrd")
+fi
+
 timeout --signal=KILL "${VM_TIMEOUT:-900}" \
-  qemu-system-x86_64 -accel tcg -nodefaults -no-reboot -display none \
-    -smp "${VM_CPUS:-1}" -m "${VM_MEM:-2G}" \
-    -kernel "$bzimage" -append "$append" \
-    -fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
+  qemu-system-x86_64 "${accel[@]}" -nodefaults -no-reboot -display none \
+    -smp "$cpus" -m "${VM_MEM:-2G}" \
+    -kernel "$bzimage" "${initrd_arg[@]}" -append "$append" \
+    -fsdev local,id=root,path="$rootdir",security_model=none,readonly=on,multidevs=remap \
     -device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \
     -fsdev local,id=kout,path="$out",security_model=none \
     -device virtio-9p-pci,fsdev=kout,mount_tag=kout \

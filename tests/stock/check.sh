@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# knetstat on a stock Debian kernel, installed as an operator installs it.
+#
+#   tests/stock/check.sh trixie-backports|sid
+#
+# 1. The root (tests/stock/root.sh): Debian with the kernel that
+#    linux-image-amd64 points to today, its headers and linux-source.
+# 2. There, as root (tests/stock/install.sh): apt-get install
+#    ./knetstat-dkms_<v>_all.deb, built from this tree. apt brings rustc, bindgen and the rest;
+#    DKMS builds the module for that kernel, rebuilding the Rust artifacts
+#    the headers lack the first time. Beside it, two kernels it cannot build
+#    for (one without Rust, one whose headers lack the Rust artifacts and
+#    belong to no package): DKMS skips them, the package says why in one
+#    sentence each, and dpkg ends with the package installed.
+# 3. That kernel booted under QEMU with that root (tests/vm/run.sh):
+#    modprobe knetstat, the VM tests, modprobe -r. Any kernel report fails.
+# Prints 'N passed, N failed' and the time of each phase.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+. tests/stock/lib.sh
+distro=${1:?trixie-backports or sid}
+pass=0 fail=0
+check() {  # name, command...
+    local name=$1; shift
+    if "$@" >"$tmp/check.log" 2>&1; then echo "ok   $distro: $name"; pass=$((pass + 1))
+    else echo "FAIL $distro: $name:"; tail -40 "$tmp/check.log"; fail=$((fail + 1)); fi
+}
+finish() { echo "$distro: $pass passed, $fail failed"; [ $fail = 0 ]; exit; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+t=$SECONDS; lap() { echo "time $distro: $1 $((SECONDS - t))s"; t=$SECONDS; }
+
+root=$(tests/stock/root.sh "$distro") || { echo "FAIL $distro: no root"; exit 1; }
+lap root
+rel=$(sed -n 's/^release=//p' "$root/etc/knetstat-stock")
+ver=$(make -s --no-print-directory print-version)
+
+# Two kernels DKMS must skip, each with its own sentence.
+fake() {  # release, auto.conf filter
+    local d=$root/lib/modules/$1/build
+    mkdir -p "$d/include/config" && echo "$1" >"$d/include/config/kernel.release" &&
+        cp "$root/lib/modules/$rel/build/"{Makefile,.config,Module.symvers} "$d/" &&
+        grep -v "$2" "$root/lib/modules/$rel/build/include/config/auto.conf" >"$d/include/config/auto.conf"
+}
+remove_fakes() { rm -rf "$root"/lib/modules/0.0.[12]-*; }
+remove_fakes      # a run that was cut short may have left them
+fake 0.0.1-norust '^CONFIG_RUST=' && fake 0.0.2-nosource '^$' || exit 1
+
+check "apt-get install ./knetstat-dkms_${ver}_all.deb" tests/stock/install.sh "$root"
+cp "$root/tmp/apt.log" "$tmp/apt.log" 2>/dev/null
+lap "install (apt, DKMS)"
+sed -n '/^knetstat/p' "$tmp/apt.log"
+check "dpkg says installed" in_root "$root" sh -c \
+    "dpkg -s knetstat-dkms | grep -qx 'Status: install ok installed' && ! dpkg --audit | grep -q ."
+check "DKMS built and installed it for $rel" in_root "$root" sh -c \
+    "dkms status knetstat | grep -x 'knetstat/$ver, $rel, x86_64: installed' && modinfo -k $rel knetstat"
+check "the kernel without Rust is skipped, with its sentence" grep -qx \
+    'knetstat: KDIR=/lib/modules/0.0.1-norust/build was built without Rust support .*' "$tmp/apt.log"
+check "the headers without Rust artifacts and no source are skipped, with the sentence" grep -q \
+    "^knetstat: kernel 0.0.2-nosource's headers (.*) carry no Rust build artifacts and belong to no package" "$tmp/apt.log"
+remove_fakes
+
+# That very kernel, booted with that root.
+check "VM tests on $rel" tests/vm/run.sh "$root" "" \
+    'modprobe knetstat && python3 tests/vm/test_knetstat.py; r=$?;
+     modprobe -r knetstat && ! test -e /proc/net/tcpstat || r=1; exit $r'
+cat "$tmp/check.log" | grep -E '^(vm:|ok|FAIL|[0-9]+ passed)' | sed "s/^/  $distro vm: /"
+lap "VM tests"
+finish

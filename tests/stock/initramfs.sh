@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Make (or reuse) the initramfs that boots a stock root's kernel under QEMU
+# with that root as its root file system over virtio-9p (tests/vm/run.sh).
+#
+#   tests/stock/initramfs.sh ROOT     prints the initramfs's path
+#
+# Its /init is busybox (the host's static one) loading the root's own 9p
+# modules: the kernel has virtio-pci built in, but 9p and what it needs are
+# modules. The initramfs sits next to the root (ROOT.initramfs) and is made
+# anew when the root's kernel, this script or busybox change.
+set -euo pipefail
+
+root=$(realpath "${1:?usage: initramfs.sh ROOT}")
+say() { printf 'stock: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+busybox=$(command -v busybox || true)
+[ -n "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1 ||
+    die "a static busybox is needed (Debian: apt-get install busybox-static)."
+kernels=("$root"/boot/vmlinuz-*)
+[ ${#kernels[@]} = 1 ] && [ -f "${kernels[0]}" ] || die "$root must hold exactly one /boot/vmlinuz-*."
+release=${kernels[0]##*/vmlinuz-}
+mods=$root/lib/modules/$release
+[ -f "$mods/modules.dep" ] || die "no $mods/modules.dep in the root."
+
+out=$root.initramfs
+key=$( { echo "$release"; stat -c '%s %Y' "${kernels[0]}" "$mods/modules.dep";
+         sha256sum <"$0"; sha256sum <"$busybox"; } | sha256sum | cut -c1-16)
+if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
+    echo "$out"; exit 0
+fi
+
+# The modules to load, dependencies first, from modules.dep.
+order=()
+want() {  # module path relative to $mods, as modules.dep names it
+    local m=$1 d
+    case " ${order[*]-} " in *" $m "*) return 0 ;; esac
+    for d in $(sed -n "s|^$m: *||p" "$mods/modules.dep"); do want "$d"; done
+    order+=("$m")
+}
+for name in 9p 9pnet_virtio; do
+    m=$(grep -oE "^[^:]*/$name\.ko(\.[a-z]+)?:" "$mods/modules.dep" | tr -d :) ||
+        die "the root's kernel has no $name module (nor is it built in, as run.sh needs)."
+    want "$m"
+done
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage"/{bin,dev,proc,sys,newroot,lib/modules}
+cp "$busybox" "$stage/bin/busybox"
+mknod "$stage/dev/console" c 5 1
+for m in "${order[@]}"; do
+    base=${m##*/}
+    case $m in
+    *.xz) xz -dc "$mods/$m" >"$stage/lib/modules/${base%.xz}" ;;
+    *.zst) zstd -qdc "$mods/$m" >"$stage/lib/modules/${base%.zst}" ;;
+    *.gz) gzip -dc "$mods/$m" >"$stage/lib/modules/${base%.gz}" ;;
+    *) cp "$mods/$m" "$stage/lib/modules/$base" ;;
+    esac
+    base=${base%.xz}; base=${base%.zst}; echo "${base%.gz}" >>"$stage/modules"
+done
+
+cat >"$stage/init" <<'EOF'
+#!/bin/busybox sh
+# PID 1 of the stock-kernel initramfs (tests/stock/initramfs.sh): load the
+# 9p modules, mount the root read-only over 9p as the kernel command line
+# says (root=, rootflags=), and hand over to its init= (tests/vm/init.sh).
+/bin/busybox --install -s /bin
+export PATH=/bin
+fail() { echo "initramfs: $*"; echo b > /proc/sysrq-trigger; sleep 60; }
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+root=/dev/root flags=trans=virtio init=/sbin/init
+for w in $(cat /proc/cmdline); do
+    case $w in root=*) root=${w#root=} ;; rootflags=*) flags=${w#rootflags=} ;; init=*) init=${w#init=} ;; esac
+done
+for m in $(cat /modules); do insmod /lib/modules/$m || fail "insmod $m failed"; done
+mount -t 9p -o "ro,$flags" "$root" /newroot || fail "cannot mount $root over 9p"
+[ -x "/newroot$init" ] || fail "no $init in the root"
+umount /proc /sys /dev
+exec switch_root /newroot "$init"
+EOF
+chmod 0755 "$stage/init"
+(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
+mv "$out.tmp" "$out"
+echo "$key" >"$out.key"
+say "made $out for $release: $(tr '\n' ' ' <"$stage/modules")"
+echo "$out"
