@@ -7,7 +7,9 @@
 #                        (debug kernel; tests/check.sh)
 #   make stress DURATION=600   the stress suite for DURATION seconds
 #   make bench           read-time benchmark on the release kernel (SIZES, RUNS)
-#   make demo            boot the test kernel, load the module, show the files
+#   make demo            boot Debian's stock 7.x kernel with the package
+#                        installed, load the module, show the files
+#                        (DEMO_KERNEL=sid|own: sid's kernel, the test kernel)
 #   make vm CMD='...'    run CMD as root in the test VM with the module loaded
 #   make deps            install build and test dependencies (Debian 12, root)
 #   make install         install knetstat.ko for KDIR's kernel, and the man page
@@ -151,9 +153,20 @@ bench:
 check:
 	tests/check.sh
 
+# The demo's kernel: Debian's stock one (trixie-backports, the default, or
+# sid) with the .deb installed in a Debian root, the fastest path from
+# nothing; or own, the project's test kernel, built on first use.
+DEMO_KERNEL ?= trixie-backports
 demo: deps
+ifeq ($(DEMO_KERNEL),own)
 	@kdir=$(TEST_KDIR) && $(MAKE) --no-print-directory build-module KDIR="$$kdir" && \
 	tests/vm/run.sh "$$kdir" knetstat.ko 'python3 tests/vm/demo.py'
+else
+	@root=$$(tests/stock/root.sh $(DEMO_KERNEL)) && \
+	echo "knetstat: apt-get install ./knetstat-dkms_$(VERSION)_all.deb in $$root" && \
+	{ tests/stock/install.sh "$$root" >/dev/null || { tail -30 "$$root/tmp/apt.log"; exit 1; }; } && \
+	tests/vm/run.sh "$$root" "" 'modprobe knetstat && python3 tests/vm/demo.py'
+endif
 
 clean:
 	@if [ -f .kdir ]; then $(MAKE) -C "$$(cat .kdir)" M="$(CURDIR)" clean; fi
