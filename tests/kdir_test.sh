@@ -39,5 +39,13 @@ sed 's/^CONFIG_RUSTC_VERSION_TEXT=.*/CONFIG_RUSTC_VERSION_TEXT="rustc 1.78.0 (9b
     "$good/include/config/auto.conf" > "$tmp/otherrustc/include/config/auto.conf"
 expect_error "kernel built with another rustc" "$tmp/otherrustc" "was built with 'rustc 1.78.0"
 
+# Headers without the Rust artifacts (as Debian ships them) and no source
+# to rebuild them from: here they belong to no package.
+mkdir -p "$tmp/noartifacts/include/config"
+touch "$tmp/noartifacts/Makefile" "$tmp/noartifacts/.config" "$tmp/noartifacts/Module.symvers"
+cp "$good/include/config/auto.conf" "$good/include/config/kernel.release" "$tmp/noartifacts/include/config/"
+KNETSTAT_TREES=$tmp/trees expect_error "headers without Rust artifacts, no source" "$tmp/noartifacts" \
+    "headers ($tmp/noartifacts) carry no Rust build artifacts and belong to no package"
+
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
