@@ -2,7 +2,8 @@
 # make check: everything, in order, on the debug test kernel.
 #   1. dependencies (tests/deps.sh)
 #   2. host unit tests of the formatting (cargo test)
-#      and README.md/knetstat.4 naming every option item and Diag flag
+#      and README.md/knetstat.4 naming every option item and Diag flag,
+#      and 30 s of libFuzzer on write_row (tests/fuzz/run.sh)
 #   3. the module build
 #   4. make with bad KDIRs: one clear sentence each
 #   5. harness self-test: a WARN in a module fails a run
@@ -31,6 +32,7 @@ ko=$PWD/knetstat.ko
 
 step "host unit tests" cargo test --manifest-path tests/host/Cargo.toml
 step "docs list every item and flag" tests/docs_test.sh
+step "fuzz write_row (30 s)" tests/fuzz/run.sh 30
 step "module build" make --no-print-directory build-module KDIR="$kdir"
 step "bad KDIR diagnostics" tests/kdir_test.sh "$kdir"
 step "harness self-test" tests/vm/selftest.sh "$kdir"

@@ -1,0 +1,261 @@
+//! Seeds: real snapshots, as the host tests build them (`new_socket()` and
+//! the sockets of tests.rs and tests_ext.rs), each with a room selector
+//! that puts the room at the row's length or one byte short of it.
+
+use crate::sock_fmt::*;
+use crate::tests_support::new_socket;
+use crate::{input, snapshot_to_bytes};
+
+const HZ: u32 = 250;
+
+fn v4(a: u8, b: u8, c: u8, d: u8) -> [u8; 16] {
+    let mut x = [0; 16];
+    x[..4].copy_from_slice(&[a, b, c, d]);
+    x
+}
+
+fn v6(words: [u16; 8]) -> [u8; 16] {
+    let mut x = [0; 16];
+    for (pair, w) in x.chunks_exact_mut(2).zip(words) {
+        pair.copy_from_slice(&w.to_be_bytes());
+    }
+    x
+}
+
+fn name(text: &[u8]) -> [u8; 16] {
+    let mut n = [0; 16];
+    n[..text.len()].copy_from_slice(text);
+    n
+}
+
+/// tests.rs `estb()`: 127.0.0.1:40000 -> 127.0.0.1:8080, options at default.
+fn estb() -> Snapshot {
+    Snapshot {
+        laddr: v4(127, 0, 0, 1),
+        raddr: v4(127, 0, 0, 1),
+        lport: 40000,
+        rport: 8080,
+        family: 4,
+        kind: KIND_TCP_FULL,
+        state: 1,
+        rcv_wnd: 65535,
+        snd_wnd: 65535,
+        hz: HZ,
+        ..new_socket()
+    }
+}
+
+/// tests.rs `all_tcp_options()`: every original TCP option set.
+fn all_tcp_options(state: u8) -> Snapshot {
+    Snapshot {
+        reuse: 1,
+        reuseport: 1,
+        flags: F_KEEPALIVE | F_NODELAY | F_LINGER | F_RCVBUF_LOCK | F_SNDBUF_LOCK,
+        keepidle: 77 * HZ,
+        keepcnt: 5,
+        keepintvl: 13 * HZ,
+        user_timeout: 12345,
+        rcvbuf: 131072,
+        sndbuf: 65536,
+        rcvtimeo: 375,
+        sndtimeo: 31,
+        lingertime: 7 * i64::from(HZ),
+        fastopen_qlen: 5,
+        defer_accept: 4,
+        state,
+        raddr: if state == 10 {
+            [0; 16]
+        } else {
+            v4(127, 0, 0, 1)
+        },
+        rport: if state == 10 { 0 } else { 8080 },
+        ..estb()
+    }
+}
+
+/// tests_ext.rs: every extension item a socket can have.
+fn all_sock(s: Snapshot) -> Snapshot {
+    Snapshot {
+        priority: 6,
+        mark: 42,
+        bound_dev: name(b"lo"),
+        rcvlowat: 100,
+        incoming_cpu: 1,
+        busy_poll: 50,
+        max_pacing_rate: 1_000_000,
+        tsflags: 24,
+        tos: 0x20,
+        ttl: 44,
+        xflags: s.xflags
+            | X_RCVTSTAMP
+            | X_RCVTSTAMPNS
+            | X_FILTER
+            | X_TRANSPARENT
+            | X_FREEBIND
+            | X_BIND_NO_PORT
+            | X_V6ONLY,
+        ..s
+    }
+}
+
+/// The seeds, by name: each an input (snapshot bytes and room selector).
+pub fn seed_inputs() -> Vec<(&'static str, Vec<u8>)> {
+    let header_tcp = Snapshot {
+        kind: KIND_HEADER_TCP,
+        ..Default::default()
+    };
+    let header_udp = Snapshot {
+        kind: KIND_HEADER_UDP,
+        ..Default::default()
+    };
+    let listener = Snapshot {
+        lport: 6010,
+        reuse: 1,
+        state: 10,
+        raddr: [0; 16],
+        rport: 0,
+        ..estb()
+    };
+    let queues = Snapshot {
+        rx_queue: i32::MIN,
+        tx_queue: 999999,
+        ..estb()
+    };
+    let stalled = Snapshot {
+        laddr: v4(192, 168, 1, 18),
+        lport: 22,
+        raddr: v4(192, 168, 1, 6),
+        rport: 49537,
+        rx_queue: 17,
+        tx_queue: 4096,
+        snd_una: 1000,
+        snd_nxt: 5096,
+        rcv_tstamp: 100,
+        now: 100 + 3 * HZ,
+        ..all_tcp_options(1)
+    };
+    let probing = Snapshot {
+        retransmits: 0,
+        pending: 3,
+        flags: F_KEEPALIVE,
+        probes_out: 1,
+        ..estb()
+    };
+    let v6_listener = Snapshot {
+        family: 6,
+        laddr: v6([0xfe80, 0, 0, 0, 0x1111, 0x2222, 0x3333, 0x4444]),
+        ..all_tcp_options(10)
+    };
+    let v6_everything = Snapshot {
+        family: 6,
+        laddr: [0; 16],
+        xflags: X_CA_CUSTOM | X_TCP_CORK | X_THIN_LTO | X_MC_LOOP | X_MC_ALL,
+        congestion: name(b"reno"),
+        user_mss: 1200,
+        notsent_lowat: 16384,
+        window_clamp: 30000,
+        syn_retries: 3,
+        linger2: 30 * 250,
+        ulp: name(b"tls"),
+        ..all_sock(Snapshot {
+            state: 10,
+            raddr: [0; 16],
+            rport: 0,
+            ..estb()
+        })
+    };
+    let udp = Snapshot {
+        kind: KIND_UDP,
+        state: 7,
+        raddr: [0; 16],
+        rport: 0,
+        ..estb()
+    };
+    let udp_everything = Snapshot {
+        xflags: (all_sock(udp).xflags | X_UDP_CORK | X_UDP_GRO) & !(X_MC_LOOP | X_MC_ALL),
+        gso_size: 1400,
+        encap_type: 3,
+        mc_ttl: 5,
+        mc_addr: [127, 0, 0, 1],
+        mc_ifindex: 1,
+        tos: 0x10,
+        ..all_sock(udp)
+    };
+    let udp6_longest = Snapshot {
+        family: 6,
+        laddr: v6([0xffff; 8]),
+        lport: 65535,
+        raddr: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 255, 255, 255, 255],
+        rport: 65535,
+        ..udp
+    };
+    let isatap = Snapshot {
+        family: 6,
+        laddr: v6([0xfe80, 0, 0, 0, 0x0200, 0x5efe, 0xc000, 0x0201]),
+        ..udp
+    };
+    let escaped = Snapshot {
+        bound_dev: name(&[b'a', b'\\', 0xc3, 0xa9, 0x7f, b',', b'=', b' ', b'z']),
+        ulp: name(b"mptcp"),
+        xflags: X_CA_CUSTOM,
+        congestion: [0xff; 16],
+        ..estb()
+    };
+    let extreme = Snapshot {
+        hz: 0,
+        rcvtimeo: i64::MAX,
+        sndtimeo: i64::MIN,
+        lingertime: i64::MIN,
+        flags: 0xff,
+        rcvbuf: i32::MIN,
+        sndbuf: i32::MAX,
+        linger2: i32::MIN,
+        defer_accept: 255,
+        keepidle: u32::MAX,
+        ..all_tcp_options(10)
+    };
+    let timewait = Snapshot {
+        kind: KIND_TCP_TIMEWAIT,
+        state: 6,
+        reuse: 1,
+        flags: 0xff,
+        ..estb()
+    };
+    let request = Snapshot {
+        kind: KIND_TCP_REQUEST,
+        state: 3,
+        lport: 8080,
+        rport: 40000,
+        ..estb()
+    };
+
+    let cases = [
+        ("header-tcp", header_tcp),
+        ("header-udp", header_udp),
+        ("listener", listener),
+        ("queues", queues),
+        ("stalled-all-options", stalled),
+        ("probing", probing),
+        ("v6-listener", v6_listener),
+        ("v6-everything", v6_everything),
+        ("udp-everything", udp_everything),
+        ("udp6-longest", udp6_longest),
+        ("isatap", isatap),
+        ("escaped-names", escaped),
+        ("extreme", extreme),
+        ("timewait", timewait),
+        ("request", request),
+    ];
+    let mut out = Vec::new();
+    for (i, (name, s)) in cases.into_iter().enumerate() {
+        // Alternately: a room one byte short of the row (relative selector
+        // len - 1 needs the length, so use the absolute form) and a room of
+        // exactly the row.
+        let len = crate::row_len(&s);
+        let room = if i % 2 == 0 { len - 1 } else { len };
+        let selector = 0x8000 | u16::try_from(room).unwrap_or(0x7fff);
+        debug_assert_eq!(snapshot_to_bytes(&s).len(), crate::SNAPSHOT_LEN);
+        out.push((name, input(&s, selector)));
+    }
+    out
+}
