@@ -3,74 +3,13 @@
 //! that puts the room at the row's length or one byte short of it.
 
 use crate::sock_fmt::*;
-use crate::tests_support::new_socket;
+use crate::tests_support::{all_tcp_options, estb, v4, v6, HZ};
 use crate::{input, snapshot_to_bytes};
-
-const HZ: u32 = 250;
-
-fn v4(a: u8, b: u8, c: u8, d: u8) -> [u8; 16] {
-    let mut x = [0; 16];
-    x[..4].copy_from_slice(&[a, b, c, d]);
-    x
-}
-
-fn v6(words: [u16; 8]) -> [u8; 16] {
-    let mut x = [0; 16];
-    for (pair, w) in x.chunks_exact_mut(2).zip(words) {
-        pair.copy_from_slice(&w.to_be_bytes());
-    }
-    x
-}
 
 fn name(text: &[u8]) -> [u8; 16] {
     let mut n = [0; 16];
     n[..text.len()].copy_from_slice(text);
     n
-}
-
-/// tests.rs `estb()`: 127.0.0.1:40000 -> 127.0.0.1:8080, options at default.
-fn estb() -> Snapshot {
-    Snapshot {
-        laddr: v4(127, 0, 0, 1),
-        raddr: v4(127, 0, 0, 1),
-        lport: 40000,
-        rport: 8080,
-        family: 4,
-        kind: KIND_TCP_FULL,
-        state: 1,
-        rcv_wnd: 65535,
-        snd_wnd: 65535,
-        hz: HZ,
-        ..new_socket()
-    }
-}
-
-/// tests.rs `all_tcp_options()`: every original TCP option set.
-fn all_tcp_options(state: u8) -> Snapshot {
-    Snapshot {
-        reuse: 1,
-        reuseport: 1,
-        flags: F_KEEPALIVE | F_NODELAY | F_LINGER | F_RCVBUF_LOCK | F_SNDBUF_LOCK,
-        keepidle: 77 * HZ,
-        keepcnt: 5,
-        keepintvl: 13 * HZ,
-        user_timeout: 12345,
-        rcvbuf: 131072,
-        sndbuf: 65536,
-        rcvtimeo: 375,
-        sndtimeo: 31,
-        lingertime: 7 * i64::from(HZ),
-        fastopen_qlen: 5,
-        defer_accept: 4,
-        state,
-        raddr: if state == 10 {
-            [0; 16]
-        } else {
-            v4(127, 0, 0, 1)
-        },
-        rport: if state == 10 { 0 } else { 8080 },
-        ..estb()
-    }
 }
 
 /// tests_ext.rs: every extension item a socket can have.

@@ -1,45 +1,7 @@
 //! Every formatting rule of SPEC.md, with exact expected strings.
 
 use crate::sock_fmt::*;
-use crate::tests_support::{new_socket, row};
-
-fn v4(a: u8, b: u8, c: u8, d: u8) -> [u8; 16] {
-    let mut x = [0; 16];
-    x[..4].copy_from_slice(&[a, b, c, d]);
-    x
-}
-
-fn v6(words: [u16; 8]) -> [u8; 16] {
-    let mut x = [0; 16];
-    for (i, w) in words.iter().enumerate() {
-        x[2 * i..2 * i + 2].copy_from_slice(&w.to_be_bytes());
-    }
-    x
-}
-
-const HZ: u32 = 250;
-
-/// A full TCP socket 127.0.0.1:8080 -> 0.0.0.0:*, all options at default.
-fn tcp(state: u8) -> Snapshot {
-    Snapshot {
-        laddr: v4(127, 0, 0, 1),
-        lport: 8080,
-        family: 4,
-        kind: KIND_TCP_FULL,
-        state,
-        rcv_wnd: 65535,
-        snd_wnd: 65535,
-        hz: HZ,
-        rcvtimeo: NO_TIMEOUT,
-        sndtimeo: NO_TIMEOUT,
-        ..new_socket()
-    }
-}
-
-/// An established connection 127.0.0.1:40000 -> 127.0.0.1:8080.
-fn estb() -> Snapshot {
-    Snapshot { lport: 40000, raddr: v4(127, 0, 0, 1), rport: 8080, ..tcp(1) }
-}
+use crate::tests_support::{all_tcp_options, estb, row, tcp, v4, v6, HZ};
 
 fn udp() -> Snapshot {
     Snapshot { kind: KIND_UDP, state: 7, lport: 5353, ..tcp(0) }
@@ -307,30 +269,6 @@ fn broken_hz_does_not_panic() {
 }
 
 // --- options -----------------------------------------------------------------
-
-/// Every TCP option set, at HZ=250: the kernel's raw values for
-/// KEEPIDLE=77, KEEPCNT=5, KEEPINTVL=13, USER_TIMEOUT=12345 ms,
-/// SO_RCVBUF=65536, SO_SNDBUF=32768, RCVTIMEO=1.5 s, SNDTIMEO=0.123456 s,
-/// LINGER=7 s, NODELAY, FASTOPEN=5, DEFER_ACCEPT=10 s (4 retransmits).
-fn all_tcp_options(state: u8) -> Snapshot {
-    Snapshot {
-        reuse: 1,
-        reuseport: 1,
-        flags: F_KEEPALIVE | F_NODELAY | F_LINGER | F_RCVBUF_LOCK | F_SNDBUF_LOCK,
-        keepidle: 77 * HZ,
-        keepcnt: 5,
-        keepintvl: 13 * HZ,
-        user_timeout: 12345,
-        rcvbuf: 131072,
-        sndbuf: 65536,
-        rcvtimeo: 375,
-        sndtimeo: 31,
-        lingertime: 7 * i64::from(HZ),
-        fastopen_qlen: 5,
-        defer_accept: 4,
-        ..tcp(state)
-    }
-}
 
 #[test]
 fn every_tcp_option_in_order_on_a_listener() {
