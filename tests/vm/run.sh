@@ -16,8 +16,8 @@
 #   125  the VM did not run the command (boot or insmod failed)
 #    70  the kernel log has a WARNING, BUG, Oops, lockdep, KASAN or similar
 #        report, even if the command passed
-# Environment: VM_TIMEOUT, VM_CPUS (default 1: TCG boots are deterministic
-# with one vCPU; 2 with a stock root, under multi-threaded TCG), VM_MEM
+# Environment: VM_TIMEOUT, VM_CPUS (default 2, on two host threads:
+# multi-threaded TCG, so that readers really race socket changes), VM_MEM
 # (default 2G), VM_KEEP=1 keeps the result directory,
 # VM_EXPOSE: more host directories (space separated) that the command needs
 # although they lie under /tmp, /run or /var/tmp, which the VM covers.
@@ -72,16 +72,14 @@ append+=" init=$here/init.sh panic=-1 hung_task_timeout_secs=60"
 # benchmark's figures and coarsens every timeout. QEMU's TSC is steady.
 append+=" tsc=reliable"
 
-# Today's test kernel: one vCPU, the host's root. A stock root: its kernel
-# and initramfs, two vCPUs on two host threads.
-accel=(-accel tcg) cpus=${VM_CPUS:-1} rootdir=/ initrd_arg=()
-if [ -n "$stock" ]; then
-    accel=(-accel tcg,thread=multi) cpus=${VM_CPUS:-2} rootdir=$stock initrd_arg=(-initrd "$initrd")
-fi
+# The test kernel with the host's root, or a stock root with its own kernel
+# and initramfs.
+rootdir=/ initrd_arg=()
+[ -z "$stock" ] || rootdir=$stock initrd_arg=(-initrd "$initrd")
 
 timeout --signal=KILL "${VM_TIMEOUT:-900}" \
-  qemu-system-x86_64 "${accel[@]}" -nodefaults -no-reboot -display none \
-    -smp "$cpus" -m "${VM_MEM:-2G}" \
+  qemu-system-x86_64 -accel tcg,thread=multi -nodefaults -no-reboot -display none \
+    -smp "${VM_CPUS:-2}" -m "${VM_MEM:-2G}" \
     -kernel "$bzimage" "${initrd_arg[@]}" -append "$append" \
     -fsdev local,id=root,path="$rootdir",security_model=none,readonly=on,multidevs=remap \
     -device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Harness self-test: the VM runner must return the command's status, and a
-# kernel report must fail a run whose command succeeded.
+# Harness self-test: the VM runner must return the command's status, a
+# kernel report must fail a run whose command succeeded, and the kernel
+# must see every CPU the VM has.
 #   tests/vm/selftest.sh KERNEL_BUILD_DIR
 set -uo pipefail
 kdir=${1:?kernel build dir}
@@ -21,6 +22,8 @@ log=$(mktemp)
 check "a WARNING from a module fails the run" 70 $? "$log" "KERNEL REPORT IN KNETSTAT"
 "$here/run.sh" "$kdir" "" 'exit 7' >"$log" 2>&1
 check "the command's exit status comes back" 7 $? "$log" "vm: booted"
+"$here/run.sh" "$kdir" "" 'echo "cpus: $(nproc)"' >"$log" 2>&1
+check "the kernel sees the VM's ${VM_CPUS:-2} CPUs" 0 $? "$log" "^cpus: ${VM_CPUS:-2}\$"
 rm -f "$log"
 make -s -C "$kdir" M="$here/splat" clean >/dev/null
 echo "$pass passed, $fail failed"
