@@ -7,6 +7,10 @@ Phases, each bounded in time and count, loopback and own namespaces only:
   churn     readers of all four files (whole and small-buffer reads) while
             threads open, connect, accept, close and reset TCP and UDP
             sockets, IPv4 and IPv6 (LISTEN, SYN_RECV, ESTB, TIME_WAIT, gone)
+  options   readers (whole, partial, seeking) while setsockopt() changes
+            live sockets: congestion control, TCP_ULP, SO_BINDTODEVICE to a
+            device being renamed and deleted, SO_REUSEPORT groups, and a
+            listener whose full backlog keeps SYN_RECV rows
   reload    rmmod/insmod in a loop while readers keep files open and read
   netns     namespaces with sockets created and destroyed in a loop, one
             exiting while a reader holds its file open
@@ -152,6 +156,103 @@ def test_churn():
         (churn_udp, (socket.AF_INET, "127.0.0.1")),
         (churn_udp, (socket.AF_INET6, "::1")),
     ], DURATION * 0.4)
+
+
+def seeking_reader(stop, errors):
+    """Reads that stop half way and close, 1-byte reads, lseek back and
+    forth: every way seq_file resumes a walk mid-table."""
+    try:
+        while not stop.is_set():
+            for name in FILES:
+                fd = os.open("/proc/net/" + name, os.O_RDONLY)
+                try:
+                    first = os.read(fd, 4096)
+                    for _ in range(20):
+                        os.read(fd, 1)
+                    os.lseek(fd, 0, os.SEEK_SET)
+                    assert os.read(fd, len(first))[:60] == first[:60], name  # the header
+                    os.lseek(fd, random.randrange(1, 1 << 16), os.SEEK_SET)
+                    os.read(fd, random.choice([1, 100, 4096]))
+                finally:
+                    os.close(fd)                 # half read
+                bump("partial reads")
+    except Exception as e:              # noqa: BLE001
+        errors.append(repr(e))
+
+
+with open("/proc/sys/net/ipv4/tcp_congestion_control", "rb") as f:
+    DEFAULT_CA = f.read().strip()
+
+
+def option_racer(stop, errors):
+    """setsockopt() on live sockets while readers copy them: congestion
+    control switched back and forth, a ULP attached, SO_BINDTODEVICE to a
+    device that device_churn() renames and deletes, SO_REUSEPORT groups
+    opened and closed, a listener whose full backlog keeps SYN_RECV rows."""
+    try:
+        full = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        full.bind(("127.0.0.1", 0))
+        full.listen(1)                           # never accepted
+        waiting = []
+        while not stop.is_set():
+            lsn = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            lsn.bind(("127.0.0.1", 0))
+            lsn.listen(8)
+            pair = [socket.create_connection(lsn.getsockname()), None]
+            pair[1] = lsn.accept()[0]
+            for s in pair + [lsn]:
+                for ca in (b"reno", DEFAULT_CA, b"reno"):
+                    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, ca)
+                try:
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"kst-race")
+                except OSError:                  # renamed or deleted just now
+                    pass
+            try:
+                pair[0].setsockopt(socket.IPPROTO_TCP, 31, b"tls")     # TCP_ULP
+            except OSError:
+                pass
+            group = []
+            for _ in range(4):                   # one SO_REUSEPORT group
+                g = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+                g.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+                g.bind(("::1", group[0].getsockname()[1] if group else 0))
+                g.listen(4)
+                group.append(g)
+            c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            c.setblocking(False)
+            try:
+                c.connect(full.getsockname())
+            except BlockingIOError:
+                pass
+            waiting.append(c)
+            if len(waiting) > 16:
+                waiting.pop(0).close()
+            for s in pair + [lsn] + group:
+                s.close()
+            bump("option changes", 12)
+        for c in waiting + [full]:
+            c.close()
+    except Exception as e:              # noqa: BLE001
+        errors.append(repr(e))
+
+
+def device_churn(stop, errors):
+    """The device sockets are bound to: created, renamed, deleted."""
+    try:
+        while not stop.is_set():
+            sh = lambda cmd: subprocess.run(cmd, shell=True, capture_output=True)  # noqa: E731
+            sh("ip link add kst-race type veth peer name kst-peer && ip link set kst-race up")
+            time.sleep(0.05)
+            sh("ip link set kst-race down && ip link set kst-race name kst-renamed")
+            sh("ip link del kst-renamed")
+            bump("device renames and deletes")
+    except Exception as e:              # noqa: BLE001
+        errors.append(repr(e))
+
+
+def test_options_race_readers():
+    run_threads([(reader, ()), (reader, ()), (seeking_reader, ()),
+                 (option_racer, ()), (device_churn, ())], DURATION * 0.15)
 
 
 def module_refcount():
@@ -434,5 +535,5 @@ if __name__ == "__main__":
         for k in sorted(stats):
             print("  %-40s %s" % (k, stats[k]))
 
-    run_tests([test_churn, test_reload_with_open_readers, test_netns_churn,
+    run_tests([test_churn, test_options_race_readers, test_reload_with_open_readers, test_netns_churn,
                test_unwind_file_creation_failures, test_bad_input, test_no_leaks], figures)
