@@ -3,39 +3,10 @@
 //! that puts the room at the row's length or one byte short of it.
 
 use crate::sock_fmt::*;
-use crate::tests_support::{all_tcp_options, estb, v4, v6, HZ};
+use crate::tests_support::{
+    all_tcp_items, all_tcp_options, all_udp_items, estb, name, stalled_with_all_options, v6,
+};
 use crate::{input, snapshot_to_bytes};
-
-fn name(text: &[u8]) -> [u8; 16] {
-    let mut n = [0; 16];
-    n[..text.len()].copy_from_slice(text);
-    n
-}
-
-/// tests_ext.rs: every extension item a socket can have.
-fn all_sock(s: Snapshot) -> Snapshot {
-    Snapshot {
-        priority: 6,
-        mark: 42,
-        bound_dev: name(b"lo"),
-        rcvlowat: 100,
-        incoming_cpu: 1,
-        busy_poll: 50,
-        max_pacing_rate: 1_000_000,
-        tsflags: 24,
-        tos: 0x20,
-        ttl: 44,
-        xflags: s.xflags
-            | X_RCVTSTAMP
-            | X_RCVTSTAMPNS
-            | X_FILTER
-            | X_TRANSPARENT
-            | X_FREEBIND
-            | X_BIND_NO_PORT
-            | X_V6ONLY,
-        ..s
-    }
-}
 
 /// The seeds, by name: each an input (snapshot bytes and room selector).
 pub fn seed_inputs() -> Vec<(&'static str, Vec<u8>)> {
@@ -60,19 +31,7 @@ pub fn seed_inputs() -> Vec<(&'static str, Vec<u8>)> {
         tx_queue: 999999,
         ..estb()
     };
-    let stalled = Snapshot {
-        laddr: v4(192, 168, 1, 18),
-        lport: 22,
-        raddr: v4(192, 168, 1, 6),
-        rport: 49537,
-        rx_queue: 17,
-        tx_queue: 4096,
-        snd_una: 1000,
-        snd_nxt: 5096,
-        rcv_tstamp: 100,
-        now: 100 + 3 * HZ,
-        ..all_tcp_options(1)
-    };
+    let stalled = stalled_with_all_options();
     let probing = Snapshot {
         retransmits: 0,
         pending: 3,
@@ -85,24 +44,14 @@ pub fn seed_inputs() -> Vec<(&'static str, Vec<u8>)> {
         laddr: v6([0xfe80, 0, 0, 0, 0x1111, 0x2222, 0x3333, 0x4444]),
         ..all_tcp_options(10)
     };
-    let v6_everything = Snapshot {
+    let v6_everything = all_tcp_items(Snapshot {
         family: 6,
         laddr: [0; 16],
-        xflags: X_CA_CUSTOM | X_TCP_CORK | X_THIN_LTO | X_MC_LOOP | X_MC_ALL,
-        congestion: name(b"reno"),
-        user_mss: 1200,
-        notsent_lowat: 16384,
-        window_clamp: 30000,
-        syn_retries: 3,
-        linger2: 30 * 250,
-        ulp: name(b"tls"),
-        ..all_sock(Snapshot {
-            state: 10,
-            raddr: [0; 16],
-            rport: 0,
-            ..estb()
-        })
-    };
+        state: 10,
+        raddr: [0; 16],
+        rport: 0,
+        ..estb()
+    });
     let udp = Snapshot {
         kind: KIND_UDP,
         state: 7,
@@ -110,16 +59,7 @@ pub fn seed_inputs() -> Vec<(&'static str, Vec<u8>)> {
         rport: 0,
         ..estb()
     };
-    let udp_everything = Snapshot {
-        xflags: (all_sock(udp).xflags | X_UDP_CORK | X_UDP_GRO) & !(X_MC_LOOP | X_MC_ALL),
-        gso_size: 1400,
-        encap_type: 3,
-        mc_ttl: 5,
-        mc_addr: [127, 0, 0, 1],
-        mc_ifindex: 1,
-        tos: 0x10,
-        ..all_sock(udp)
-    };
+    let udp_everything = all_udp_items(udp);
     let udp6_longest = Snapshot {
         family: 6,
         laddr: v6([0xffff; 8]),

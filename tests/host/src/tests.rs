@@ -1,7 +1,7 @@
 //! Every formatting rule of SPEC.md, with exact expected strings.
 
 use crate::sock_fmt::*;
-use crate::tests_support::{all_tcp_options, estb, row, tcp, v4, v6, HZ};
+use crate::tests_support::{all_tcp_options, estb, row, stalled_with_all_options, tcp, v4, v6, HZ};
 
 fn udp() -> Snapshot {
     Snapshot { kind: KIND_UDP, state: 7, lport: 5353, ..tcp(0) }
@@ -487,19 +487,7 @@ fn layout_constants_match_helpers_h() {
 #[test]
 fn full_established_row_with_everything_set() {
     // Every option and a stalled connection: the whole line, byte for byte.
-    let s = Snapshot {
-        laddr: v4(192, 168, 1, 18),
-        lport: 22,
-        raddr: v4(192, 168, 1, 6),
-        rport: 49537,
-        rx_queue: 17,
-        tx_queue: 4096,
-        snd_una: 1000,
-        snd_nxt: 5096,
-        rcv_tstamp: 100,
-        now: 100 + 3 * HZ,
-        ..all_tcp_options(1)
-    };
+    let s = stalled_with_all_options();
     assert_eq!(
         row(&s),
         "    17   4096 192.168.1.18:22         192.168.1.6:49537       ESTB >#   \

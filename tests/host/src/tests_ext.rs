@@ -3,7 +3,7 @@
 
 use crate::diag::diag_flag;
 use crate::sock_fmt::*;
-use crate::tests_support::{new_socket, row};
+use crate::tests_support::{all_tcp_items, all_udp_items, name, new_socket, row};
 
 const HZ: u32 = 250;
 const DEFAULT_ESTB: &str = "SO_REUSEADDR=0,SO_REUSEPORT=0,SO_KEEPALIVE=0,TCP_NODELAY=0,TCP_DEFER_ACCEPT=0";
@@ -66,11 +66,6 @@ fn expect(s: &Snapshot, items: &str) {
     assert_eq!(options(s), want);
 }
 
-fn name(text: &str) -> [u8; 16] {
-    let mut n = [0; 16];
-    n[..text.len()].copy_from_slice(text.as_bytes());
-    n
-}
 
 #[test]
 fn default_sockets_print_no_extension() {
@@ -234,33 +229,7 @@ fn names_with_separator_bytes_are_escaped() {
 
 #[test]
 fn every_item_at_once_in_contract_order_exact_rows() {
-    let all_sock = |s: Snapshot| Snapshot {
-        priority: 6,
-        mark: 42,
-        bound_dev: name("lo"),
-        rcvlowat: 100,
-        incoming_cpu: 1,
-        busy_poll: 50,
-        max_pacing_rate: 1_000_000,
-        tsflags: 24,
-        tos: 0x20,
-        ttl: 44,
-        xflags: s.xflags | X_RCVTSTAMP | X_RCVTSTAMPNS | X_FILTER | X_TRANSPARENT | X_FREEBIND | X_BIND_NO_PORT
-            | X_V6ONLY,
-        ..s
-    };
-    let l = all_sock(Snapshot { laddr: [0; 16], ..listener(6) });
-    let l = Snapshot {
-        xflags: l.xflags | X_CA_CUSTOM | X_TCP_CORK | X_THIN_LTO,
-        congestion: name("reno"),
-        user_mss: 1200,
-        notsent_lowat: 16384,
-        window_clamp: 30000,
-        syn_retries: 3,
-        linger2: 30 * 250,
-        ulp: name("tls"),
-        ..l
-    };
+    let l = all_tcp_items(Snapshot { laddr: [0; 16], ..listener(6) });
     assert_eq!(
         row(&l),
         format!(
@@ -273,17 +242,7 @@ fn every_item_at_once_in_contract_order_exact_rows() {
              TCP_THIN_LINEAR_TIMEOUTS=1,TCP_ULP=tls\n"
         )
     );
-    let u = all_sock(udp(4));
-    let u = Snapshot {
-        xflags: (u.xflags | X_UDP_CORK | X_UDP_GRO) & !(X_MC_LOOP | X_MC_ALL),
-        gso_size: 1400,
-        encap_type: 3,
-        mc_ttl: 5,
-        mc_addr: [127, 0, 0, 1],
-        mc_ifindex: 1,
-        tos: 0x10,
-        ..u
-    };
+    let u = all_udp_items(udp(4));
     assert_eq!(
         row(&u),
         format!(

@@ -4,7 +4,9 @@
 
 use crate::sock_fmt::{
     write_row, Sink, Snapshot, F_KEEPALIVE, F_LINGER, F_NODELAY, F_RCVBUF_LOCK, F_SNDBUF_LOCK,
-    KIND_TCP_FULL, NO_TIMEOUT, X_MC_ALL, X_MC_LOOP,
+    KIND_TCP_FULL, NO_TIMEOUT, X_BIND_NO_PORT, X_FILTER, X_FREEBIND, X_MC_ALL, X_MC_LOOP,
+    X_CA_CUSTOM, X_RCVTSTAMP, X_RCVTSTAMPNS, X_TCP_CORK, X_THIN_LTO, X_TRANSPARENT, X_UDP_CORK,
+    X_UDP_GRO, X_V6ONLY,
 };
 
 /// Collects the output in memory.
@@ -119,5 +121,87 @@ pub(crate) fn all_tcp_options(state: u8) -> Snapshot {
         fastopen_qlen: 5,
         defer_accept: 4,
         ..tcp(state)
+    }
+}
+
+/// An established connection with every TCP option set and data
+/// unacknowledged for 3 s: the `>#` row with every original item.
+pub(crate) fn stalled_with_all_options() -> Snapshot {
+    Snapshot {
+        laddr: v4(192, 168, 1, 18),
+        lport: 22,
+        raddr: v4(192, 168, 1, 6),
+        rport: 49537,
+        rx_queue: 17,
+        tx_queue: 4096,
+        snd_una: 1000,
+        snd_nxt: 5096,
+        rcv_tstamp: 100,
+        now: 100 + 3 * HZ,
+        ..all_tcp_options(1)
+    }
+}
+
+/// A device, congestion control or ULP name as the snapshot holds it.
+pub(crate) fn name(text: impl AsRef<[u8]>) -> [u8; 16] {
+    let text = text.as_ref();
+    let mut n = [0; 16];
+    n[..text.len()].copy_from_slice(text);
+    n
+}
+
+/// `s` with every extension item a socket of any kind can have set.
+pub(crate) fn all_sock(s: Snapshot) -> Snapshot {
+    Snapshot {
+        priority: 6,
+        mark: 42,
+        bound_dev: name("lo"),
+        rcvlowat: 100,
+        incoming_cpu: 1,
+        busy_poll: 50,
+        max_pacing_rate: 1_000_000,
+        tsflags: 24,
+        tos: 0x20,
+        ttl: 44,
+        xflags: s.xflags
+            | X_RCVTSTAMP
+            | X_RCVTSTAMPNS
+            | X_FILTER
+            | X_TRANSPARENT
+            | X_FREEBIND
+            | X_BIND_NO_PORT
+            | X_V6ONLY,
+        ..s
+    }
+}
+
+/// `s`, a TCP socket, with every extension item set.
+pub(crate) fn all_tcp_items(s: Snapshot) -> Snapshot {
+    let s = all_sock(s);
+    Snapshot {
+        xflags: s.xflags | X_CA_CUSTOM | X_TCP_CORK | X_THIN_LTO,
+        congestion: name("reno"),
+        user_mss: 1200,
+        notsent_lowat: 16384,
+        window_clamp: 30000,
+        syn_retries: 3,
+        linger2: 30 * 250,
+        ulp: name("tls"),
+        ..s
+    }
+}
+
+/// `s`, a UDP socket, with every extension item set.
+pub(crate) fn all_udp_items(s: Snapshot) -> Snapshot {
+    let s = all_sock(s);
+    Snapshot {
+        xflags: (s.xflags | X_UDP_CORK | X_UDP_GRO) & !(X_MC_LOOP | X_MC_ALL),
+        gso_size: 1400,
+        encap_type: 3,
+        mc_ttl: 5,
+        mc_addr: [127, 0, 0, 1],
+        mc_ifindex: 1,
+        tos: 0x10,
+        ..s
     }
 }
