@@ -29,7 +29,8 @@ VARIANT ?= debug
 # `make print-version`).
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 # What an installed source tree (DKMS) needs to build the module.
-SOURCES := Kbuild Makefile dkms.conf knetstat.rs sock_fmt.rs diag.rs options.rs \
+SOURCES := Kbuild Makefile dkms.conf knetstat.rs sock_fmt.rs diag.rs options.rs sink.rs \
+	snapshot.rs snapshot.h snapshot.bindgen \
 	helpers.c helpers.h scripts/kdir-check.sh scripts/kdir-prepare.sh \
 	scripts/dkms-pre-build.sh knetstat.4 README.md LICENSE
 MANDIR ?= /usr/share/man/man4

@@ -5,7 +5,7 @@
 //! four flags come knetstat's own, from the fields /proc/net/tcp shows only
 //! as raw timer and retransmit numbers.
 
-use crate::sock_fmt::{Snapshot, F_KEEPALIVE, KIND_TCP_FULL};
+use crate::snapshot::{Snapshot, KNETSTAT_F_KEEPALIVE, KNETSTAT_TCP_FULL};
 
 /// TCP state number of ESTABLISHED.
 const TCP_ESTABLISHED: u8 = 1;
@@ -27,7 +27,7 @@ const ICSK_TIME_PROBE0: u8 = 3;
 ///           although the window is not 0 (it is smaller than the next segment) |
 /// | `>K`  | keepalive probes sent and not answered |
 pub(crate) fn diag_flag(s: &Snapshot) -> &'static str {
-    if s.kind != KIND_TCP_FULL || s.state != TCP_ESTABLISHED {
+    if s.kind != KNETSTAT_TCP_FULL || s.state != TCP_ESTABLISHED {
         return "";
     }
     match (s.rcv_wnd == 0, s.snd_wnd == 0) {
@@ -37,7 +37,7 @@ pub(crate) fn diag_flag(s: &Snapshot) -> &'static str {
         (false, false) if ack_stalled(s) => ">#",
         (false, false) if s.retransmits > 0 => ">R",
         (false, false) if s.pending == ICSK_TIME_PROBE0 => ">P",
-        (false, false) if s.flags & F_KEEPALIVE != 0 && s.probes_out > 0 => ">K",
+        (false, false) if s.flags & KNETSTAT_F_KEEPALIVE != 0 && s.probes_out > 0 => ">K",
         _ => "",
     }
 }

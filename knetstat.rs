@@ -14,9 +14,12 @@ use kernel::prelude::*;
 
 mod diag;
 mod options;
+mod sink;
+mod snapshot;
 mod sock_fmt;
 
-use sock_fmt::{SliceSink, Snapshot};
+use sink::SliceSink;
+use snapshot::Snapshot;
 
 // No `author`: 6.12's module! knows only `author:`, 7.x's only
 // `authors: [..]`; helpers.c says MODULE_AUTHOR for both.

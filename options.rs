@@ -5,12 +5,14 @@
 //! getsockopt() returns for the option, computed from the raw kernel
 //! fields in the snapshot the way getsockopt() computes it.
 
-use crate::sock_fmt::{
-    put_i64, put_ipv4, put_u64, Sink, Snapshot, F_BROADCAST, F_KEEPALIVE, F_LINGER, F_NODELAY,
-    F_RCVBUF_LOCK, F_SNDBUF_LOCK, KIND_TCP_FULL, NO_TIMEOUT, X_BIND_NO_PORT, X_CA_CUSTOM,
-    X_CLAMP_RCVBUF, X_FILTER, X_FREEBIND, X_MC_ALL, X_MC_LOOP, X_RCVTSTAMP, X_RCVTSTAMPNS,
-    X_TCP_CORK, X_THIN_LTO, X_TRANSPARENT, X_TSTAMP_NEW, X_UDP_CORK, X_UDP_GRO, X_V6ONLY,
-    X_V6ONLY_DEF,
+use crate::sink::{put_i64, put_ipv4, put_u64, Sink};
+use crate::snapshot::{
+    Snapshot, KNETSTAT_F_BROADCAST, KNETSTAT_F_KEEPALIVE, KNETSTAT_F_LINGER, KNETSTAT_F_NODELAY,
+    KNETSTAT_F_RCVBUF_LOCK, KNETSTAT_F_SNDBUF_LOCK, KNETSTAT_TCP_FULL, KNETSTAT_X_BIND_NO_PORT,
+    KNETSTAT_X_CA_CUSTOM, KNETSTAT_X_CLAMP_RCVBUF, KNETSTAT_X_FILTER, KNETSTAT_X_FREEBIND,
+    KNETSTAT_X_MC_ALL, KNETSTAT_X_MC_LOOP, KNETSTAT_X_RCVTSTAMP, KNETSTAT_X_RCVTSTAMPNS,
+    KNETSTAT_X_TCP_CORK, KNETSTAT_X_THIN_LTO, KNETSTAT_X_TRANSPARENT, KNETSTAT_X_TSTAMP_NEW,
+    KNETSTAT_X_UDP_CORK, KNETSTAT_X_UDP_GRO, KNETSTAT_X_V6ONLY, KNETSTAT_X_V6ONLY_DEF,
 };
 
 /// TCP state number of LISTEN.
@@ -96,25 +98,23 @@ fn defer_accept_secs(retrans: u8) -> u64 {
 /// SO_RCVBUF, SO_SNDBUF, SO_RCVTIMEO, SO_SNDTIMEO, SO_LINGER.
 fn write_common<S: Sink>(out: &mut S, s: &Snapshot) {
     // The kernel stores twice what was asked for; print the request.
-    if s.flags & F_RCVBUF_LOCK != 0 {
+    if s.flags & KNETSTAT_F_RCVBUF_LOCK != 0 {
         num(out, "SO_RCVBUF", i64::from(s.rcvbuf) / 2);
     }
-    if s.flags & F_SNDBUF_LOCK != 0 {
+    if s.flags & KNETSTAT_F_SNDBUF_LOCK != 0 {
         num(out, "SO_SNDBUF", i64::from(s.sndbuf) / 2);
     }
-    for (name, timeo) in [("SO_RCVTIMEO", s.rcvtimeo), ("SO_SNDTIMEO", s.sndtimeo)] {
-        // The kernel stores NO_TIMEOUT for "none" and no other negative
-        // value; a negative value would not be a timeout either.
-        if timeo == NO_TIMEOUT {
-            continue;
-        }
-        if let Ok(timeo) = u64::try_from(timeo) {
+    for (name, timeo) in [
+        ("SO_RCVTIMEO", s.rcv_timeout()),
+        ("SO_SNDTIMEO", s.snd_timeout()),
+    ] {
+        if let Some(timeo) = timeo {
             item(out, false, name);
             put_timeo_ms(out, timeo, s.hz);
             out.put(b"ms");
         }
     }
-    if s.flags & F_LINGER != 0 {
+    if s.flags & KNETSTAT_F_LINGER != 0 {
         item(out, false, "SO_LINGER");
         put_i64(out, linger_secs(s.lingertime, s.hz).into());
         out.put(b"s");
@@ -148,18 +148,12 @@ fn text<S: Sink>(out: &mut S, name: &str, value: &[u8]) {
     }
 }
 
-/// The bytes of a NUL-padded name, up to its first NUL.
-fn name_of(raw: &[u8; 16]) -> &[u8] {
-    let len = raw.iter().position(|&b| b == 0).unwrap_or(raw.len());
-    raw.get(..len).unwrap_or(b"")
-}
-
 /// Whether `sk_incoming_cpu` can only be the application's SO_INCOMING_CPU:
 /// the kernel overwrites it on every packet of an established TCP socket
 /// and of a connected UDP socket, never on a TCP listener or an
 /// unconnected UDP socket.
 fn incoming_cpu_is_set_by_user(s: &Snapshot) -> bool {
-    if s.kind == KIND_TCP_FULL {
+    if s.kind == KNETSTAT_TCP_FULL {
         s.state == TCP_LISTEN
     } else {
         s.raddr == [0; 16]
@@ -170,7 +164,7 @@ fn incoming_cpu_is_set_by_user(s: &Snapshot) -> bool {
 /// `sk_rcvlowat` to 0 and `notsent_lowat` to `UINT_MAX` on every subflow
 /// itself; the application's values live on the MPTCP socket, not listed.
 fn is_mptcp_subflow(s: &Snapshot) -> bool {
-    s.kind == KIND_TCP_FULL && name_of(&s.ulp) == b"mptcp"
+    s.kind == KNETSTAT_TCP_FULL && s.ulp() == b"mptcp"
 }
 
 /// The extension items every socket has (SPEC.md "Extensions"), each
@@ -182,7 +176,7 @@ fn write_sock_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
     if s.mark != 0 {
         num(out, "SO_MARK", s.mark.into());
     }
-    let dev = name_of(&s.bound_dev);
+    let dev = s.bound_dev();
     if !dev.is_empty() {
         text(out, "SO_BINDTODEVICE", dev);
     }
@@ -201,9 +195,9 @@ fn write_sock_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
     }
     // The four receive timestamp options, each 1 exactly where its
     // getsockopt() returns 1 (sk_getsockopt): at most one of them.
-    let ts = s.xflags & X_RCVTSTAMP != 0;
-    let ns = s.xflags & X_RCVTSTAMPNS != 0;
-    let new = s.xflags & X_TSTAMP_NEW != 0;
+    let ts = s.xflags & KNETSTAT_X_RCVTSTAMP != 0;
+    let ns = s.xflags & KNETSTAT_X_RCVTSTAMPNS != 0;
+    let new = s.xflags & KNETSTAT_X_TSTAMP_NEW != 0;
     if ts && !ns && !new {
         flag(out, "SO_TIMESTAMP", true);
     }
@@ -219,11 +213,11 @@ fn write_sock_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
     if s.tsflags != 0 {
         num(out, "SO_TIMESTAMPING", s.tsflags.into());
     }
-    if s.xflags & X_FILTER != 0 {
+    if s.xflags & KNETSTAT_X_FILTER != 0 {
         flag(out, "SO_ATTACH_FILTER", true);
     }
     let v6 = s.family == 6;
-    let user_tos = if s.kind == KIND_TCP_FULL {
+    let user_tos = if s.kind == KNETSTAT_TCP_FULL {
         s.tos & !ECN_MASK
     } else {
         s.tos
@@ -239,9 +233,9 @@ fn write_sock_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
         );
     }
     for (bit, name) in [
-        (X_TRANSPARENT, "IP_TRANSPARENT"),
-        (X_FREEBIND, "IP_FREEBIND"),
-        (X_BIND_NO_PORT, "IP_BIND_ADDRESS_NO_PORT"),
+        (KNETSTAT_X_TRANSPARENT, "IP_TRANSPARENT"),
+        (KNETSTAT_X_FREEBIND, "IP_FREEBIND"),
+        (KNETSTAT_X_BIND_NO_PORT, "IP_BIND_ADDRESS_NO_PORT"),
     ] {
         if s.xflags & bit != 0 {
             flag(out, name, true);
@@ -249,23 +243,23 @@ fn write_sock_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
     }
     // Binding to an IPv6 address other than :: sets V6ONLY in the kernel
     // itself: only a wildcard socket's setting is the application's.
-    let v6only = s.xflags & X_V6ONLY != 0;
-    if v6 && s.laddr == [0; 16] && v6only != (s.xflags & X_V6ONLY_DEF != 0) {
+    let v6only = s.xflags & KNETSTAT_X_V6ONLY != 0;
+    if v6 && s.laddr == [0; 16] && v6only != (s.xflags & KNETSTAT_X_V6ONLY_DEF != 0) {
         flag(out, "IPV6_V6ONLY", v6only);
     }
 }
 
 /// The TCP extension items.
 fn write_tcp_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
-    if s.xflags & X_CA_CUSTOM != 0 {
-        text(out, "TCP_CONGESTION", name_of(&s.congestion));
+    if s.xflags & KNETSTAT_X_CA_CUSTOM != 0 {
+        text(out, "TCP_CONGESTION", s.congestion());
     }
     // The MSS the application asked for; getsockopt() returns it before
     // the connection exists and the MSS in use after.
     if s.user_mss != 0 {
         num(out, "TCP_MAXSEG", s.user_mss.into());
     }
-    if s.xflags & X_TCP_CORK != 0 {
+    if s.xflags & KNETSTAT_X_TCP_CORK != 0 {
         flag(out, "TCP_CORK", true);
     }
     if s.notsent_lowat != 0 && !is_mptcp_subflow(s) {
@@ -274,7 +268,7 @@ fn write_tcp_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
     // Only a listener keeps the value it was given: on a connection the
     // kernel computes and tunes the clamp itself. On 7.x SO_RCVBUF sets it
     // too (tcp_set_rcvbuf()); that value is not the application's clamp.
-    if s.state == TCP_LISTEN && s.window_clamp != 0 && s.xflags & X_CLAMP_RCVBUF == 0 {
+    if s.state == TCP_LISTEN && s.window_clamp != 0 && s.xflags & KNETSTAT_X_CLAMP_RCVBUF == 0 {
         num(out, "TCP_WINDOW_CLAMP", s.window_clamp.into());
     }
     if s.syn_retries != 0 {
@@ -290,10 +284,10 @@ fn write_tcp_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
             per_hz(s.linger2.unsigned_abs(), s.hz).into(),
         );
     }
-    if s.xflags & X_THIN_LTO != 0 {
+    if s.xflags & KNETSTAT_X_THIN_LTO != 0 {
         flag(out, "TCP_THIN_LINEAR_TIMEOUTS", true);
     }
-    let ulp = name_of(&s.ulp);
+    let ulp = s.ulp();
     if !ulp.is_empty() {
         text(out, "TCP_ULP", ulp);
     }
@@ -301,13 +295,13 @@ fn write_tcp_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
 
 /// The UDP extension items, multicast ones by the socket's family.
 fn write_udp_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
-    if s.xflags & X_UDP_CORK != 0 {
+    if s.xflags & KNETSTAT_X_UDP_CORK != 0 {
         flag(out, "UDP_CORK", true);
     }
     if s.gso_size != 0 {
         num(out, "UDP_SEGMENT", s.gso_size.into());
     }
-    if s.xflags & X_UDP_GRO != 0 {
+    if s.xflags & KNETSTAT_X_UDP_GRO != 0 {
         flag(out, "UDP_GRO", true);
     }
     if s.encap_type != 0 {
@@ -325,7 +319,7 @@ fn write_udp_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
             s.mc_ttl.into(),
         );
     }
-    if s.xflags & X_MC_LOOP == 0 {
+    if s.xflags & KNETSTAT_X_MC_LOOP == 0 {
         flag(
             out,
             if v6 {
@@ -345,7 +339,7 @@ fn write_udp_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
         item(out, false, "IP_MULTICAST_IF");
         put_ipv4(out, s.mc_addr);
     }
-    if s.xflags & X_MC_ALL == 0 {
+    if s.xflags & KNETSTAT_X_MC_ALL == 0 {
         flag(
             out,
             if v6 {
@@ -363,7 +357,7 @@ pub(crate) fn write_tcp_options<S: Sink>(out: &mut S, s: &Snapshot) {
     item(out, true, "SO_REUSEADDR");
     put_u64(out, u64::from(s.reuse));
     flag(out, "SO_REUSEPORT", s.reuseport != 0);
-    flag(out, "SO_KEEPALIVE", s.flags & F_KEEPALIVE != 0);
+    flag(out, "SO_KEEPALIVE", s.flags & KNETSTAT_F_KEEPALIVE != 0);
     // Keepalive tuning is printed only where the socket overrides the
     // sysctls (a stored 0 means "use the sysctl").
     if s.keepidle != 0 {
@@ -380,7 +374,7 @@ pub(crate) fn write_tcp_options<S: Sink>(out: &mut S, s: &Snapshot) {
         num(out, "TCP_USER_TIMEOUT", s.user_timeout.into());
     }
     write_common(out, s);
-    flag(out, "TCP_NODELAY", s.flags & F_NODELAY != 0);
+    flag(out, "TCP_NODELAY", s.flags & KNETSTAT_F_NODELAY != 0);
     if s.state == TCP_LISTEN {
         num(out, "TCP_FASTOPEN", s.fastopen_qlen.into());
     }
@@ -396,7 +390,7 @@ pub(crate) fn write_udp_options<S: Sink>(out: &mut S, s: &Snapshot) {
     put_u64(out, u64::from(s.reuse));
     flag(out, "SO_REUSEPORT", s.reuseport != 0);
     write_common(out, s);
-    flag(out, "SO_BROADCAST", s.flags & F_BROADCAST != 0);
+    flag(out, "SO_BROADCAST", s.flags & KNETSTAT_F_BROADCAST != 0);
     write_sock_extensions(out, s);
     write_udp_extensions(out, s);
 }

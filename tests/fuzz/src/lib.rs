@@ -8,9 +8,9 @@
 //!
 //! # Input
 //!
-//! Bytes 0..248 are a [`Snapshot`] exactly as it lies in memory on a
-//! little-endian machine (`struct knetstat_sock`; missing bytes are 0), so
-//! a snapshot dumped from the kernel is an input as it is. Bytes 248..250,
+//! Bytes 0..248 are a [`Snapshot`] exactly as it lies in memory
+//! (`struct knetstat_sock`, generated from snapshot.h; missing bytes are
+//! 0), so a snapshot dumped from the kernel is an input as it is. Bytes 248..250,
 //! when present, choose one more room, as a little-endian `u16`: with the
 //! top bit set, its low 15 bits are the room's size; otherwise its value
 //! modulo `row length + 2`, a room from 0 to one byte larger than the row.
@@ -37,6 +37,10 @@
 mod diag;
 #[path = "../../../options.rs"]
 mod options;
+#[path = "../../../sink.rs"]
+mod sink;
+#[path = "../../../snapshot.rs"]
+mod snapshot;
 #[path = "../../../sock_fmt.rs"]
 mod sock_fmt;
 #[path = "../../host/src/tests_support.rs"]
@@ -44,16 +48,18 @@ mod tests_support;
 
 mod seeds;
 
-use sock_fmt::{
-    write_row, SliceSink, Snapshot, KIND_HEADER_TCP, KIND_HEADER_UDP, KIND_TCP_FULL, KIND_UDP,
+use sink::SliceSink;
+use snapshot::{
+    Snapshot, KNETSTAT_HEADER_TCP, KNETSTAT_HEADER_UDP, KNETSTAT_TCP_FULL, KNETSTAT_UDP,
 };
+use sock_fmt::write_row;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use tests_support::VecSink;
 
 pub use seeds::seed_inputs;
 
-/// Size of `struct knetstat_sock` (sock_fmt.rs asserts it).
-pub const SNAPSHOT_LEN: usize = 248;
+/// Size of `struct knetstat_sock`.
+pub const SNAPSHOT_LEN: usize = std::mem::size_of::<Snapshot>();
 /// Size of an input: a snapshot and the room selector.
 pub const INPUT_LEN: usize = SNAPSHOT_LEN + 2;
 
@@ -62,178 +68,28 @@ const CANARY: u8 = 0xa5;
 /// Canary bytes on each side of a room.
 const GUARD: usize = 64;
 
-/// Reads the fields of a snapshot in memory order, little-endian.
-struct Reader<'a> {
-    rest: &'a [u8],
-}
-
-impl Reader<'_> {
-    /// The next `N` bytes, zero-filled past the end of the input.
-    fn bytes<const N: usize>(&mut self) -> [u8; N] {
-        let mut out = [0u8; N];
-        let n = N.min(self.rest.len());
-        let (now, later) = self.rest.split_at(n);
-        out[..n].copy_from_slice(now);
-        self.rest = later;
-        out
-    }
-    fn u8(&mut self) -> u8 {
-        u8::from_le_bytes(self.bytes())
-    }
-    fn u16(&mut self) -> u16 {
-        u16::from_le_bytes(self.bytes())
-    }
-    fn u32(&mut self) -> u32 {
-        u32::from_le_bytes(self.bytes())
-    }
-    fn i32(&mut self) -> i32 {
-        i32::from_le_bytes(self.bytes())
-    }
-    fn i64(&mut self) -> i64 {
-        i64::from_le_bytes(self.bytes())
-    }
-    fn u64(&mut self) -> u64 {
-        u64::from_le_bytes(self.bytes())
-    }
-}
-
-/// The snapshot whose memory image (little-endian) is `bytes`, field by
-/// field: no `unsafe`. The struct has no padding (sock_fmt.rs pins every
-/// offset), so reading the fields in declaration order, each right after
-/// the previous one, is reading its memory; a test checks that against the
-/// struct's real memory. Struct expression fields are evaluated in the
-/// order written.
+/// The snapshot whose memory image is `bytes`, zero-filled past their end.
 fn snapshot_from_bytes(bytes: &[u8]) -> Snapshot {
-    let mut r = Reader { rest: bytes };
-    Snapshot {
-        laddr: r.bytes(),
-        raddr: r.bytes(),
-        lport: r.u16(),
-        rport: r.u16(),
-        family: r.u8(),
-        kind: r.u8(),
-        state: r.u8(),
-        flags: r.u8(),
-        rx_queue: r.i32(),
-        tx_queue: r.i32(),
-        rcv_wnd: r.u32(),
-        snd_wnd: r.u32(),
-        snd_nxt: r.u32(),
-        snd_una: r.u32(),
-        rcv_tstamp: r.u32(),
-        now: r.u32(),
-        hz: r.u32(),
-        reuse: r.u8(),
-        reuseport: r.u8(),
-        keepcnt: r.u8(),
-        defer_accept: r.u8(),
-        keepidle: r.u32(),
-        keepintvl: r.u32(),
-        user_timeout: r.u32(),
-        rcvbuf: r.i32(),
-        sndbuf: r.i32(),
-        fastopen_qlen: r.i32(),
-        rcvtimeo: r.i64(),
-        sndtimeo: r.i64(),
-        lingertime: r.i64(),
-        max_pacing_rate: r.u64(),
-        xflags: r.u32(),
-        priority: r.u32(),
-        mark: r.u32(),
-        rcvlowat: r.i32(),
-        incoming_cpu: r.i32(),
-        busy_poll: r.u32(),
-        tsflags: r.u32(),
-        ttl: r.i32(),
-        mc_ifindex: r.i32(),
-        mc_addr: r.bytes(),
-        notsent_lowat: r.u32(),
-        window_clamp: r.u32(),
-        linger2: r.i32(),
-        user_mss: r.u16(),
-        gso_size: r.u16(),
-        tos: r.u8(),
-        mc_ttl: r.u8(),
-        syn_retries: r.u8(),
-        encap_type: r.u8(),
-        retransmits: r.u8(),
-        probes_out: r.u8(),
-        pending: r.u8(),
-        reserved: r.u8(),
-        bound_dev: r.bytes(),
-        congestion: r.bytes(),
-        ulp: r.bytes(),
-    }
+    let mut s = Snapshot::default();
+    let n = bytes.len().min(SNAPSHOT_LEN);
+    // SAFETY: `s` is SNAPSHOT_LEN bytes long and, as bindgen generates it
+    // (snapshot.bindgen: `--explicit-padding`), made of integers and arrays
+    // of integers only, without padding: any bytes are a valid value.
+    // `bytes` is a distinct borrow of at least `n` bytes.
+    unsafe {
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), (&mut s as *mut Snapshot).cast::<u8>(), n)
+    };
+    s
 }
 
-/// The memory image of `s`, little-endian: the inverse of
-/// [`snapshot_from_bytes`], to write seeds.
+/// The memory image of `s`: the inverse of [`snapshot_from_bytes`], to
+/// write seeds.
 fn snapshot_to_bytes(s: &Snapshot) -> Vec<u8> {
-    let mut v = Vec::with_capacity(SNAPSHOT_LEN);
-    v.extend_from_slice(&s.laddr);
-    v.extend_from_slice(&s.raddr);
-    v.extend_from_slice(&s.lport.to_le_bytes());
-    v.extend_from_slice(&s.rport.to_le_bytes());
-    v.extend_from_slice(&[s.family, s.kind, s.state, s.flags]);
-    for x in [s.rx_queue, s.tx_queue] {
-        v.extend_from_slice(&x.to_le_bytes());
-    }
-    for x in [
-        s.rcv_wnd,
-        s.snd_wnd,
-        s.snd_nxt,
-        s.snd_una,
-        s.rcv_tstamp,
-        s.now,
-        s.hz,
-    ] {
-        v.extend_from_slice(&x.to_le_bytes());
-    }
-    v.extend_from_slice(&[s.reuse, s.reuseport, s.keepcnt, s.defer_accept]);
-    for x in [s.keepidle, s.keepintvl, s.user_timeout] {
-        v.extend_from_slice(&x.to_le_bytes());
-    }
-    for x in [s.rcvbuf, s.sndbuf, s.fastopen_qlen] {
-        v.extend_from_slice(&x.to_le_bytes());
-    }
-    for x in [s.rcvtimeo, s.sndtimeo, s.lingertime] {
-        v.extend_from_slice(&x.to_le_bytes());
-    }
-    v.extend_from_slice(&s.max_pacing_rate.to_le_bytes());
-    for x in [s.xflags, s.priority, s.mark] {
-        v.extend_from_slice(&x.to_le_bytes());
-    }
-    for x in [s.rcvlowat, s.incoming_cpu] {
-        v.extend_from_slice(&x.to_le_bytes());
-    }
-    for x in [s.busy_poll, s.tsflags] {
-        v.extend_from_slice(&x.to_le_bytes());
-    }
-    for x in [s.ttl, s.mc_ifindex] {
-        v.extend_from_slice(&x.to_le_bytes());
-    }
-    v.extend_from_slice(&s.mc_addr);
-    for x in [s.notsent_lowat, s.window_clamp] {
-        v.extend_from_slice(&x.to_le_bytes());
-    }
-    v.extend_from_slice(&s.linger2.to_le_bytes());
-    for x in [s.user_mss, s.gso_size] {
-        v.extend_from_slice(&x.to_le_bytes());
-    }
-    v.extend_from_slice(&[
-        s.tos,
-        s.mc_ttl,
-        s.syn_retries,
-        s.encap_type,
-        s.retransmits,
-        s.probes_out,
-        s.pending,
-        s.reserved,
-    ]);
-    v.extend_from_slice(&s.bound_dev);
-    v.extend_from_slice(&s.congestion);
-    v.extend_from_slice(&s.ulp);
-    v
+    // SAFETY: as in `snapshot_from_bytes`, all SNAPSHOT_LEN bytes of `s`
+    // belong to integer fields, so all are initialized; the slice borrows
+    // `s` only while it is copied.
+    unsafe { std::slice::from_raw_parts((s as *const Snapshot).cast::<u8>(), SNAPSHOT_LEN) }
+        .to_vec()
 }
 
 /// An input: `s`'s bytes, then the room selector `room`.
@@ -358,7 +214,7 @@ fn check_line(s: &Snapshot, row: &[u8]) {
     let Ok(body) = std::str::from_utf8(body) else {
         unreachable!("ASCII is UTF-8");
     };
-    if matches!(s.kind, KIND_HEADER_TCP | KIND_HEADER_UDP) {
+    if matches!(s.kind, KNETSTAT_HEADER_TCP | KNETSTAT_HEADER_UDP) {
         assert!(body.starts_with("Recv-Q Send-Q Local Address"), "{}", ctx());
         return;
     }
@@ -412,8 +268,8 @@ fn check_line(s: &Snapshot, row: &[u8]) {
         .copied()
         .unwrap_or("NONE");
     match s.kind {
-        KIND_UDP => assert!(rest.starts_with("SO_REUSEADDR="), "{}", ctx()),
-        KIND_TCP_FULL => {
+        KNETSTAT_UDP => assert!(rest.starts_with("SO_REUSEADDR="), "{}", ctx()),
+        KNETSTAT_TCP_FULL => {
             let diag = crate::diag::diag_flag(s);
             let want = format!("{state} {diag:<4} SO_REUSEADDR=");
             assert!(rest.starts_with(&want), "state and diag columns: {}", ctx());
@@ -440,24 +296,12 @@ mod tests {
         (0..n).map(|_| rng.next() as u8).collect()
     }
 
-    /// The struct's real memory, for comparison only.
-    fn memory_of(s: &Snapshot) -> &[u8] {
-        // SAFETY: `Snapshot` is `repr(C)` and has no padding (its size is
-        // the sum of its fields' sizes, pinned in sock_fmt.rs), so all its
-        // 248 bytes are initialized; the slice borrows `s`.
-        unsafe { std::slice::from_raw_parts((s as *const Snapshot).cast::<u8>(), SNAPSHOT_LEN) }
-    }
-
     #[test]
-    #[cfg(target_endian = "little")]
-    fn from_bytes_is_the_memory_image() {
-        assert_eq!(std::mem::size_of::<Snapshot>(), SNAPSHOT_LEN);
+    fn bytes_round_trip() {
         let mut rng = Rng(0x1234_5678_9abc_def1);
         for _ in 0..1000 {
             let bytes = random_bytes(&mut rng, SNAPSHOT_LEN);
-            let s = snapshot_from_bytes(&bytes);
-            assert_eq!(memory_of(&s), &bytes[..]);
-            assert_eq!(snapshot_to_bytes(&s), bytes);
+            assert_eq!(snapshot_to_bytes(&snapshot_from_bytes(&bytes)), bytes);
         }
     }
 

@@ -2,7 +2,7 @@
 //! the sockets of tests.rs and tests_ext.rs), each with a room selector
 //! that puts the room at the row's length or one byte short of it.
 
-use crate::sock_fmt::*;
+use crate::snapshot::*;
 use crate::tests_support::{
     all_tcp_items, all_tcp_options, all_udp_items, estb, name, stalled_with_all_options, v6,
 };
@@ -11,11 +11,11 @@ use crate::{input, snapshot_to_bytes};
 /// The seeds, by name: each an input (snapshot bytes and room selector).
 pub fn seed_inputs() -> Vec<(&'static str, Vec<u8>)> {
     let header_tcp = Snapshot {
-        kind: KIND_HEADER_TCP,
+        kind: KNETSTAT_HEADER_TCP,
         ..Default::default()
     };
     let header_udp = Snapshot {
-        kind: KIND_HEADER_UDP,
+        kind: KNETSTAT_HEADER_UDP,
         ..Default::default()
     };
     let listener = Snapshot {
@@ -35,7 +35,7 @@ pub fn seed_inputs() -> Vec<(&'static str, Vec<u8>)> {
     let probing = Snapshot {
         retransmits: 0,
         pending: 3,
-        flags: F_KEEPALIVE,
+        flags: KNETSTAT_F_KEEPALIVE,
         probes_out: 1,
         ..estb()
     };
@@ -53,7 +53,7 @@ pub fn seed_inputs() -> Vec<(&'static str, Vec<u8>)> {
         ..estb()
     });
     let udp = Snapshot {
-        kind: KIND_UDP,
+        kind: KNETSTAT_UDP,
         state: 7,
         raddr: [0; 16],
         rport: 0,
@@ -76,7 +76,7 @@ pub fn seed_inputs() -> Vec<(&'static str, Vec<u8>)> {
     let escaped = Snapshot {
         bound_dev: name(&[b'a', b'\\', 0xc3, 0xa9, 0x7f, b',', b'=', b' ', b'z']),
         ulp: name(b"mptcp"),
-        xflags: X_CA_CUSTOM,
+        xflags: KNETSTAT_X_CA_CUSTOM,
         congestion: [0xff; 16],
         ..estb()
     };
@@ -94,14 +94,14 @@ pub fn seed_inputs() -> Vec<(&'static str, Vec<u8>)> {
         ..all_tcp_options(10)
     };
     let timewait = Snapshot {
-        kind: KIND_TCP_TIMEWAIT,
+        kind: KNETSTAT_TCP_TIMEWAIT,
         state: 6,
         reuse: 1,
         flags: 0xff,
         ..estb()
     };
     let request = Snapshot {
-        kind: KIND_TCP_REQUEST,
+        kind: KNETSTAT_TCP_REQUEST,
         state: 3,
         lport: 8080,
         rport: 40000,

@@ -2,7 +2,7 @@
 //! oracles for the hand-written formatting code; and random snapshots to
 //! show that no input makes `write_row` panic or print anything but one line.
 
-use crate::sock_fmt::*;
+use crate::snapshot::*;
 use crate::tests_support::{new_socket, row, Rng};
 
 /// lib/vsprintf.c ip6_compressed_string() (Linux 6.12), kept as close to
@@ -88,7 +88,7 @@ fn retrans_to_secs(mut retrans: u8, mut timeout: i32, rto_max: i32) -> i32 {
 
 /// The address column of a UDP row for `addr`, without the port.
 fn printed_ipv6(addr: [u8; 16]) -> String {
-    let s = Snapshot { kind: KIND_UDP, family: 6, laddr: addr, lport: 1, ..new_socket() };
+    let s = Snapshot { kind: KNETSTAT_UDP, family: 6, laddr: addr, lport: 1, ..new_socket() };
     let r = row(&s);
     r[14..].split(' ').next().unwrap().strip_suffix(":1").unwrap().to_string()
 }
@@ -129,11 +129,11 @@ fn ipv6_oracle_agrees_with_the_documented_examples() {
 fn defer_accept_matches_the_kernel_for_every_value() {
     for retrans in 0..=u8::MAX {
         let s = Snapshot {
-            kind: KIND_TCP_FULL,
+            kind: KNETSTAT_TCP_FULL,
             state: 10,
             hz: 250,
-            rcvtimeo: NO_TIMEOUT,
-            sndtimeo: NO_TIMEOUT,
+            rcvtimeo: KNETSTAT_NO_TIMEOUT,
+            sndtimeo: KNETSTAT_NO_TIMEOUT,
             defer_accept: retrans,
             ..new_socket()
         };

@@ -10,6 +10,10 @@
 mod diag;
 #[path = "../../../options.rs"]
 mod options;
+#[path = "../../../sink.rs"]
+mod sink;
+#[path = "../../../snapshot.rs"]
+mod snapshot;
 #[path = "../../../sock_fmt.rs"]
 mod sock_fmt;
 

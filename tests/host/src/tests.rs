@@ -1,17 +1,19 @@
 //! Every formatting rule of SPEC.md, with exact expected strings.
 
+use crate::sink::*;
+use crate::snapshot::*;
 use crate::sock_fmt::*;
 use crate::tests_support::{all_tcp_options, estb, row, stalled_with_all_options, tcp, v4, v6, HZ};
 
 fn udp() -> Snapshot {
-    Snapshot { kind: KIND_UDP, state: 7, lport: 5353, ..tcp(0) }
+    Snapshot { kind: KNETSTAT_UDP, state: 7, lport: 5353, ..tcp(0) }
 }
 
 /// The Options column of a row (after the Diag column for TCP).
 fn options_of(s: &Snapshot) -> String {
     let r = row(s);
     let r = r.strip_suffix('\n').expect("newline");
-    let cut = if s.kind == KIND_UDP { 14 + 24 + 24 } else { 14 + 24 + 24 + 5 + 5 };
+    let cut = if s.kind == KNETSTAT_UDP { 14 + 24 + 24 } else { 14 + 24 + 24 + 5 + 5 };
     r[cut..].to_string()
 }
 
@@ -34,12 +36,12 @@ const DEFAULT_TCP_OPTS: &str = "SO_REUSEADDR=0,SO_REUSEPORT=0,SO_KEEPALIVE=0,TCP
 
 #[test]
 fn headers() {
-    let h = Snapshot { kind: KIND_HEADER_TCP, ..Default::default() };
+    let h = Snapshot { kind: KNETSTAT_HEADER_TCP, ..Default::default() };
     assert_eq!(
         row(&h),
         "Recv-Q Send-Q Local Address           Foreign Address         Stat Diag Options\n"
     );
-    let h = Snapshot { kind: KIND_HEADER_UDP, ..Default::default() };
+    let h = Snapshot { kind: KNETSTAT_HEADER_UDP, ..Default::default() };
     assert_eq!(row(&h), "Recv-Q Send-Q Local Address           Foreign Address         Options\n");
 }
 
@@ -181,11 +183,11 @@ fn every_state_name() {
     let names = ["NONE", "ESTB", "SYNS", "SYNR", "FNW1", "FNW2", "TIMW", "CLSD", "CLSW", "LACK",
                  "LSTN", "CLSG", "SYNR"];
     for (state, name) in names.iter().enumerate() {
-        let s = Snapshot { kind: KIND_TCP_TIMEWAIT, ..tcp(state as u8) };
+        let s = Snapshot { kind: KNETSTAT_TCP_TIMEWAIT, ..tcp(state as u8) };
         assert!(row(&s).ends_with(&format!("0.0.0.0:*               {name} \n")), "{state}");
     }
     for state in [13u8, 14, 100, 255] {
-        let s = Snapshot { kind: KIND_TCP_TIMEWAIT, ..tcp(state) };
+        let s = Snapshot { kind: KNETSTAT_TCP_TIMEWAIT, ..tcp(state) };
         assert!(row(&s).ends_with(" NONE \n"), "{state}");
         assert!(row(&Snapshot { ..tcp(state) }).contains(" NONE      SO_REUSEADDR=0"), "{state}");
     }
@@ -193,11 +195,11 @@ fn every_state_name() {
 
 #[test]
 fn timewait_and_request_rows_end_after_the_state() {
-    let tw = Snapshot { kind: KIND_TCP_TIMEWAIT, state: 6, reuse: 1, flags: 0xff, ..estb() };
+    let tw = Snapshot { kind: KNETSTAT_TCP_TIMEWAIT, state: 6, reuse: 1, flags: 0xff, ..estb() };
     assert_eq!(row(&tw), "     0      0 127.0.0.1:40000         127.0.0.1:8080          TIMW \n");
     let fw2 = Snapshot { state: 5, ..tw };
     assert_eq!(row(&fw2), "     0      0 127.0.0.1:40000         127.0.0.1:8080          FNW2 \n");
-    let req = Snapshot { kind: KIND_TCP_REQUEST, state: 3, lport: 8080, rport: 40000, ..estb() };
+    let req = Snapshot { kind: KNETSTAT_TCP_REQUEST, state: 3, lport: 8080, rport: 40000, ..estb() };
     assert_eq!(row(&req), "     0      0 127.0.0.1:8080          127.0.0.1:40000         SYNR \n");
 }
 
@@ -260,7 +262,7 @@ fn stalled_ack_is_wrap_safe() {
 
 #[test]
 fn broken_hz_does_not_panic() {
-    let s = Snapshot { hz: 0, keepidle: 100, flags: F_LINGER, lingertime: 5, rcvtimeo: 9, ..stalled(1) };
+    let s = Snapshot { hz: 0, keepidle: 100, flags: KNETSTAT_F_LINGER, lingertime: 5, rcvtimeo: 9, ..stalled(1) };
     assert_eq!(
         options_of(&s),
         "SO_REUSEADDR=0,SO_REUSEPORT=0,SO_KEEPALIVE=0,TCP_KEEPIDLE=0,SO_RCVTIMEO=0ms,SO_LINGER=0s,\
@@ -305,13 +307,13 @@ fn each_conditional_item_alone_in_its_position() {
         (Snapshot { keepcnt: 3, ..estb() }, "SO_KEEPALIVE=0,TCP_KEEPCNT=3,TCP_NODELAY"),
         (Snapshot { keepintvl: 75 * HZ, ..estb() }, "SO_KEEPALIVE=0,TCP_KEEPINTVL=75,TCP_NODELAY"),
         (Snapshot { user_timeout: 1, ..estb() }, "SO_KEEPALIVE=0,TCP_USER_TIMEOUT=1,TCP_NODELAY"),
-        (Snapshot { flags: F_RCVBUF_LOCK, rcvbuf: 4608, ..estb() }, "SO_KEEPALIVE=0,SO_RCVBUF=2304,TCP_NODELAY"),
-        (Snapshot { flags: F_SNDBUF_LOCK, sndbuf: 2000, ..estb() }, "SO_KEEPALIVE=0,SO_SNDBUF=1000,TCP_NODELAY"),
+        (Snapshot { flags: KNETSTAT_F_RCVBUF_LOCK, rcvbuf: 4608, ..estb() }, "SO_KEEPALIVE=0,SO_RCVBUF=2304,TCP_NODELAY"),
+        (Snapshot { flags: KNETSTAT_F_SNDBUF_LOCK, sndbuf: 2000, ..estb() }, "SO_KEEPALIVE=0,SO_SNDBUF=1000,TCP_NODELAY"),
         (Snapshot { rcvtimeo: 0, ..estb() }, "SO_KEEPALIVE=0,SO_RCVTIMEO=0ms,TCP_NODELAY"),
         (Snapshot { sndtimeo: 250, ..estb() }, "SO_KEEPALIVE=0,SO_SNDTIMEO=1000ms,TCP_NODELAY"),
-        (Snapshot { flags: F_LINGER, ..estb() }, "SO_KEEPALIVE=0,SO_LINGER=0s,TCP_NODELAY"),
-        (Snapshot { flags: F_KEEPALIVE, ..estb() }, "SO_KEEPALIVE=1,TCP_NODELAY=0"),
-        (Snapshot { flags: F_NODELAY, ..estb() }, "SO_KEEPALIVE=0,TCP_NODELAY=1,"),
+        (Snapshot { flags: KNETSTAT_F_LINGER, ..estb() }, "SO_KEEPALIVE=0,SO_LINGER=0s,TCP_NODELAY"),
+        (Snapshot { flags: KNETSTAT_F_KEEPALIVE, ..estb() }, "SO_KEEPALIVE=1,TCP_NODELAY=0"),
+        (Snapshot { flags: KNETSTAT_F_NODELAY, ..estb() }, "SO_KEEPALIVE=0,TCP_NODELAY=1,"),
         (Snapshot { reuse: 1, ..estb() }, "SO_REUSEADDR=1,SO_REUSEPORT=0,"),
         (Snapshot { reuseport: 1, ..estb() }, "SO_REUSEADDR=0,SO_REUSEPORT=1,"),
     ];
@@ -326,7 +328,7 @@ fn each_conditional_item_alone_in_its_position() {
 
 #[test]
 fn two_items_keep_the_contract_order() {
-    let s = Snapshot { keepcnt: 3, flags: F_SNDBUF_LOCK, sndbuf: 2000, ..estb() };
+    let s = Snapshot { keepcnt: 3, flags: KNETSTAT_F_SNDBUF_LOCK, sndbuf: 2000, ..estb() };
     assert_eq!(
         options_of(&s),
         "SO_REUSEADDR=0,SO_REUSEPORT=0,SO_KEEPALIVE=0,TCP_KEEPCNT=3,SO_SNDBUF=1000,TCP_NODELAY=0,\
@@ -345,7 +347,7 @@ fn jiffies_conversions_at_hz_100_250_1000() {
             // a whole number of milliseconds at HZ=250 (31 jiffies = 124 ms).
             rcvtimeo: i64::from(hz) * 3 / 2,
             sndtimeo: 31,
-            flags: F_LINGER,
+            flags: KNETSTAT_F_LINGER,
             lingertime: 7 * i64::from(hz),
             user_timeout: 12345,
             ..estb()
@@ -391,32 +393,32 @@ fn linger_is_the_int_getsockopt_returns() {
         (300, "SO_LINGER=-744460998s"),
         (1000, "SO_LINGER=-1511828489s"),
     ] {
-        let s = Snapshot { hz, flags: F_LINGER, lingertime: i64::MAX, ..estb() };
+        let s = Snapshot { hz, flags: KNETSTAT_F_LINGER, lingertime: i64::MAX, ..estb() };
         assert!(options_of(&s).contains(&format!(",{want},")), "HZ={hz}: {}", options_of(&s));
     }
     // The largest l_linger setsockopt() accepts without clamping.
-    let s = Snapshot { flags: F_LINGER, lingertime: i64::from(i32::MAX) * 250, ..estb() };
+    let s = Snapshot { flags: KNETSTAT_F_LINGER, lingertime: i64::from(i32::MAX) * 250, ..estb() };
     assert!(options_of(&s).contains(",SO_LINGER=2147483647s,"), "{}", options_of(&s));
     // Whole seconds only: 7.996 s prints as 7.
-    let s = Snapshot { flags: F_LINGER, lingertime: 7 * 250 + 249, ..estb() };
+    let s = Snapshot { flags: KNETSTAT_F_LINGER, lingertime: 7 * 250 + 249, ..estb() };
     assert!(options_of(&s).contains(",SO_LINGER=7s,"), "{}", options_of(&s));
     // Never stored by the kernel, but a negative value divides like C.
-    let s = Snapshot { flags: F_LINGER, lingertime: -501, ..estb() };
+    let s = Snapshot { flags: KNETSTAT_F_LINGER, lingertime: -501, ..estb() };
     assert!(options_of(&s).contains(",SO_LINGER=-2s,"), "{}", options_of(&s));
-    let s = Snapshot { flags: F_LINGER, lingertime: i64::MIN, hz: 1, ..estb() };
+    let s = Snapshot { flags: KNETSTAT_F_LINGER, lingertime: i64::MIN, hz: 1, ..estb() };
     assert!(options_of(&s).contains(",SO_LINGER=0s,"), "{}", options_of(&s));
 }
 
 #[test]
 fn negative_timeouts_are_not_timeouts() {
-    for timeo in [NO_TIMEOUT, -2, i64::MIN] {
+    for timeo in [KNETSTAT_NO_TIMEOUT, -2, i64::MIN] {
         let s = Snapshot { rcvtimeo: timeo, sndtimeo: timeo, ..estb() };
         assert_eq!(options_of(&s), DEFAULT_TCP_OPTS, "{timeo}");
         let s = Snapshot { rcvtimeo: timeo, sndtimeo: timeo, ..udp() };
         assert_eq!(options_of(&s), "SO_REUSEADDR=0,SO_REUSEPORT=0,SO_BROADCAST=0", "{timeo}");
     }
-    // i64::MAX is not NO_TIMEOUT here (helpers.c maps MAX_SCHEDULE_TIMEOUT
-    // to NO_TIMEOUT); it prints, without overflow.
+    // i64::MAX is not KNETSTAT_NO_TIMEOUT here (helpers.c maps MAX_SCHEDULE_TIMEOUT
+    // to KNETSTAT_NO_TIMEOUT); it prints, without overflow.
     let s = Snapshot { rcvtimeo: i64::MAX, hz: 1000, ..estb() };
     assert!(options_of(&s).contains(",SO_RCVTIMEO=9223372036854775807ms,"), "{}", options_of(&s));
 }
@@ -440,7 +442,7 @@ fn defer_accept_in_seconds_as_getsockopt_returns() {
 
 #[test]
 fn buffers_are_half_the_kernel_value_without_overflow() {
-    let s = Snapshot { flags: F_RCVBUF_LOCK | F_SNDBUF_LOCK, rcvbuf: i32::MIN, sndbuf: i32::MAX, ..estb() };
+    let s = Snapshot { flags: KNETSTAT_F_RCVBUF_LOCK | KNETSTAT_F_SNDBUF_LOCK, rcvbuf: i32::MIN, sndbuf: i32::MAX, ..estb() };
     assert!(options_of(&s).contains("SO_RCVBUF=-1073741824,SO_SNDBUF=1073741823"), "{}", options_of(&s));
 }
 
@@ -449,7 +451,7 @@ fn every_udp_option_in_order() {
     let s = Snapshot {
         reuse: 1,
         reuseport: 1,
-        flags: F_BROADCAST | F_LINGER | F_RCVBUF_LOCK | F_SNDBUF_LOCK | F_KEEPALIVE | F_NODELAY,
+        flags: KNETSTAT_F_BROADCAST | KNETSTAT_F_LINGER | KNETSTAT_F_RCVBUF_LOCK | KNETSTAT_F_SNDBUF_LOCK | KNETSTAT_F_KEEPALIVE | KNETSTAT_F_NODELAY,
         rcvbuf: 20000,
         sndbuf: 30000,
         rcvtimeo: 500,
@@ -481,7 +483,7 @@ fn udp_rows_have_no_state_and_no_diag() {
 fn layout_constants_match_helpers_h() {
     // The C side asserts the same numbers (static_assert in helpers.c).
     assert_eq!(std::mem::size_of::<Snapshot>(), 248);
-    assert_eq!(NO_TIMEOUT, -1);
+    assert_eq!(KNETSTAT_NO_TIMEOUT, -1);
 }
 
 #[test]
@@ -515,7 +517,7 @@ fn diag_flag_is_only_for_full_tcp_sockets() {
     use crate::diag::diag_flag;
     let trouble = Snapshot { rcv_wnd: 0, snd_wnd: 0, ..stalled(10 * HZ) };
     assert_eq!(diag_flag(&trouble), ">|<");
-    for kind in [KIND_TCP_TIMEWAIT, KIND_TCP_REQUEST, KIND_UDP, KIND_HEADER_TCP, KIND_HEADER_UDP, 6, 255] {
+    for kind in [KNETSTAT_TCP_TIMEWAIT, KNETSTAT_TCP_REQUEST, KNETSTAT_UDP, KNETSTAT_HEADER_TCP, KNETSTAT_HEADER_UDP, 6, 255] {
         assert_eq!(diag_flag(&Snapshot { kind, ..trouble }), "", "kind {kind}");
     }
     // The flags themselves, unpadded.

@@ -2,7 +2,7 @@
 //! strings, print conditions and positions.
 
 use crate::diag::diag_flag;
-use crate::sock_fmt::*;
+use crate::snapshot::*;
 use crate::tests_support::{all_tcp_items, all_udp_items, name, new_socket, row};
 
 const HZ: u32 = 250;
@@ -29,7 +29,7 @@ fn estb(family: u8) -> Snapshot {
         lport: 40000,
         rport: 8080,
         family,
-        kind: KIND_TCP_FULL,
+        kind: KNETSTAT_TCP_FULL,
         state: 1,
         rcv_wnd: 65535,
         snd_wnd: 65535,
@@ -43,14 +43,14 @@ fn listener(family: u8) -> Snapshot {
 }
 
 fn udp(family: u8) -> Snapshot {
-    Snapshot { kind: KIND_UDP, state: 7, raddr: [0; 16], rport: 0, ..estb(family) }
+    Snapshot { kind: KNETSTAT_UDP, state: 7, raddr: [0; 16], rport: 0, ..estb(family) }
 }
 
 /// The Options column of a row.
 fn options(s: &Snapshot) -> String {
     let r = row(s);
     let r = r.strip_suffix('\n').expect("newline");
-    let cut = if s.kind == KIND_UDP { 14 + 24 + 24 } else { 14 + 24 + 24 + 5 + 5 };
+    let cut = if s.kind == KNETSTAT_UDP { 14 + 24 + 24 } else { 14 + 24 + 24 + 5 + 5 };
     r[cut..].to_string()
 }
 
@@ -58,7 +58,7 @@ fn options(s: &Snapshot) -> String {
 #[track_caller]
 fn expect(s: &Snapshot, items: &str) {
     let default = match (s.kind, s.state) {
-        (KIND_UDP, _) => DEFAULT_UDP,
+        (KNETSTAT_UDP, _) => DEFAULT_UDP,
         (_, 10) => DEFAULT_LSTN,
         _ => DEFAULT_ESTB,
     };
@@ -90,12 +90,12 @@ fn each_common_item_alone_after_the_originals() {
             (Snapshot { max_pacing_rate: 1_000_000, ..base }, "SO_MAX_PACING_RATE=1000000"),
             (Snapshot { max_pacing_rate: u64::MAX - 1, ..base }, "SO_MAX_PACING_RATE=18446744073709551614"),
             (Snapshot { tsflags: 0x18, ..base }, "SO_TIMESTAMPING=24"),
-            (Snapshot { xflags: base.xflags | X_FILTER, ..base }, "SO_ATTACH_FILTER=1"),
+            (Snapshot { xflags: base.xflags | KNETSTAT_X_FILTER, ..base }, "SO_ATTACH_FILTER=1"),
             (Snapshot { ttl: 33, ..base }, "IP_TTL=33"),
             (Snapshot { ttl: 0, ..base }, "IP_TTL=0"),
-            (Snapshot { xflags: base.xflags | X_TRANSPARENT, ..base }, "IP_TRANSPARENT=1"),
-            (Snapshot { xflags: base.xflags | X_FREEBIND, ..base }, "IP_FREEBIND=1"),
-            (Snapshot { xflags: base.xflags | X_BIND_NO_PORT, ..base }, "IP_BIND_ADDRESS_NO_PORT=1"),
+            (Snapshot { xflags: base.xflags | KNETSTAT_X_TRANSPARENT, ..base }, "IP_TRANSPARENT=1"),
+            (Snapshot { xflags: base.xflags | KNETSTAT_X_FREEBIND, ..base }, "IP_FREEBIND=1"),
+            (Snapshot { xflags: base.xflags | KNETSTAT_X_BIND_NO_PORT, ..base }, "IP_BIND_ADDRESS_NO_PORT=1"),
         ];
         for (s, item) in cases {
             expect(&s, item);
@@ -107,12 +107,12 @@ fn each_common_item_alone_after_the_originals() {
 fn the_four_timestamp_options_as_getsockopt_reports_them() {
     let b = udp(4);
     let with = |bits: u32| Snapshot { xflags: b.xflags | bits, ..b };
-    expect(&with(X_RCVTSTAMP), "SO_TIMESTAMP=1");
-    expect(&with(X_RCVTSTAMP | X_RCVTSTAMPNS), "SO_TIMESTAMPNS=1");
-    expect(&with(X_RCVTSTAMP | X_TSTAMP_NEW), "SO_TIMESTAMP_NEW=1");
-    expect(&with(X_RCVTSTAMP | X_RCVTSTAMPNS | X_TSTAMP_NEW), "SO_TIMESTAMPNS_NEW=1");
+    expect(&with(KNETSTAT_X_RCVTSTAMP), "SO_TIMESTAMP=1");
+    expect(&with(KNETSTAT_X_RCVTSTAMP | KNETSTAT_X_RCVTSTAMPNS), "SO_TIMESTAMPNS=1");
+    expect(&with(KNETSTAT_X_RCVTSTAMP | KNETSTAT_X_TSTAMP_NEW), "SO_TIMESTAMP_NEW=1");
+    expect(&with(KNETSTAT_X_RCVTSTAMP | KNETSTAT_X_RCVTSTAMPNS | KNETSTAT_X_TSTAMP_NEW), "SO_TIMESTAMPNS_NEW=1");
     // SOCK_TSTAMP_NEW alone (left by SO_TIMESTAMPING_NEW) is no receive timestamp.
-    expect(&with(X_TSTAMP_NEW), "");
+    expect(&with(KNETSTAT_X_TSTAMP_NEW), "");
 }
 
 #[test]
@@ -142,37 +142,37 @@ fn incoming_cpu_only_on_listeners_and_unconnected_udp() {
 #[test]
 fn v6only_only_on_wildcard_ipv6_sockets_that_differ_from_the_sysctl() {
     let any6 = Snapshot { laddr: [0; 16], ..listener(6) };
-    expect(&Snapshot { xflags: any6.xflags | X_V6ONLY, ..any6 }, "IPV6_V6ONLY=1");
-    expect(&Snapshot { xflags: any6.xflags | X_V6ONLY_DEF, ..any6 }, "IPV6_V6ONLY=0");
-    expect(&Snapshot { xflags: any6.xflags | X_V6ONLY | X_V6ONLY_DEF, ..any6 }, "");
+    expect(&Snapshot { xflags: any6.xflags | KNETSTAT_X_V6ONLY, ..any6 }, "IPV6_V6ONLY=1");
+    expect(&Snapshot { xflags: any6.xflags | KNETSTAT_X_V6ONLY_DEF, ..any6 }, "IPV6_V6ONLY=0");
+    expect(&Snapshot { xflags: any6.xflags | KNETSTAT_X_V6ONLY | KNETSTAT_X_V6ONLY_DEF, ..any6 }, "");
     // Bound to an address the kernel sets V6ONLY itself.
-    expect(&Snapshot { xflags: any6.xflags | X_V6ONLY, ..listener(6) }, "");
+    expect(&Snapshot { xflags: any6.xflags | KNETSTAT_X_V6ONLY, ..listener(6) }, "");
     // IPv4 rows never.
     let any4 = Snapshot { laddr: [0; 16], ..listener(4) };
-    expect(&Snapshot { xflags: any4.xflags | X_V6ONLY, ..any4 }, "");
+    expect(&Snapshot { xflags: any4.xflags | KNETSTAT_X_V6ONLY, ..any4 }, "");
 }
 
 #[test]
 fn each_tcp_item_alone_and_its_condition() {
     let e = estb(4);
     let l = listener(4);
-    expect(&Snapshot { xflags: e.xflags | X_CA_CUSTOM, congestion: name("reno"), ..e }, "TCP_CONGESTION=reno");
+    expect(&Snapshot { xflags: e.xflags | KNETSTAT_X_CA_CUSTOM, congestion: name("reno"), ..e }, "TCP_CONGESTION=reno");
     expect(&Snapshot { congestion: name("reno"), ..e }, ""); // the namespace default
     expect(&Snapshot { user_mss: 1000, ..e }, "TCP_MAXSEG=1000");
-    expect(&Snapshot { xflags: e.xflags | X_TCP_CORK, ..e }, "TCP_CORK=1");
+    expect(&Snapshot { xflags: e.xflags | KNETSTAT_X_TCP_CORK, ..e }, "TCP_CORK=1");
     expect(&Snapshot { notsent_lowat: 16384, ..e }, "TCP_NOTSENT_LOWAT=16384");
     expect(&Snapshot { window_clamp: 20000, ..l }, "TCP_WINDOW_CLAMP=20000");
     expect(&Snapshot { window_clamp: 20000, ..e }, ""); // tuned by the kernel
     // The clamp SO_RCVBUF sets on 7.x (helpers.c flags it): SO_RCVBUF's.
-    let rcvbuf = Snapshot { flags: l.flags | F_RCVBUF_LOCK, rcvbuf: 16384, ..l };
+    let rcvbuf = Snapshot { flags: l.flags | KNETSTAT_F_RCVBUF_LOCK, rcvbuf: 16384, ..l };
     let lstn_rcvbuf = "SO_REUSEADDR=0,SO_REUSEPORT=0,SO_KEEPALIVE=0,SO_RCVBUF=8192,TCP_NODELAY=0,\
                        TCP_FASTOPEN=0,TCP_DEFER_ACCEPT=0";
-    let derived = Snapshot { window_clamp: 8192, xflags: l.xflags | X_CLAMP_RCVBUF, ..rcvbuf };
+    let derived = Snapshot { window_clamp: 8192, xflags: l.xflags | KNETSTAT_X_CLAMP_RCVBUF, ..rcvbuf };
     assert_eq!(options(&derived), lstn_rcvbuf);
     let own = Snapshot { window_clamp: 9000, ..rcvbuf };
     assert_eq!(options(&own), format!("{lstn_rcvbuf},TCP_WINDOW_CLAMP=9000"));
     expect(&Snapshot { syn_retries: 3, ..e }, "TCP_SYNCNT=3");
-    expect(&Snapshot { xflags: e.xflags | X_THIN_LTO, ..e }, "TCP_THIN_LINEAR_TIMEOUTS=1");
+    expect(&Snapshot { xflags: e.xflags | KNETSTAT_X_THIN_LTO, ..e }, "TCP_THIN_LINEAR_TIMEOUTS=1");
     expect(&Snapshot { ulp: name("tls"), ..e }, "TCP_ULP=tls");
     // An MPTCP subflow's low-water marks are the kernel's, on every subflow.
     let mptcp = Snapshot { ulp: name("mptcp"), ..e };
@@ -180,7 +180,7 @@ fn each_tcp_item_alone_and_its_condition() {
     expect(&Snapshot { rcvlowat: 0, ulp: name("tls"), ..e }, "SO_RCVLOWAT=0,TCP_ULP=tls");
     // TCP items never on UDP rows.
     let u = udp(4);
-    expect(&Snapshot { user_mss: 1000, syn_retries: 3, ulp: name("tls"), xflags: u.xflags | X_CA_CUSTOM | X_TCP_CORK, ..u }, "");
+    expect(&Snapshot { user_mss: 1000, syn_retries: 3, ulp: name("tls"), xflags: u.xflags | KNETSTAT_X_CA_CUSTOM | KNETSTAT_X_TCP_CORK, ..u }, "");
 }
 
 #[test]
@@ -199,16 +199,16 @@ fn linger2_as_getsockopt_returns_it() {
 fn each_udp_item_alone_and_multicast_by_family() {
     let u4 = udp(4);
     let u6 = udp(6);
-    expect(&Snapshot { xflags: u4.xflags | X_UDP_CORK, ..u4 }, "UDP_CORK=1");
+    expect(&Snapshot { xflags: u4.xflags | KNETSTAT_X_UDP_CORK, ..u4 }, "UDP_CORK=1");
     expect(&Snapshot { gso_size: 1400, ..u4 }, "UDP_SEGMENT=1400");
-    expect(&Snapshot { xflags: u4.xflags | X_UDP_GRO, ..u4 }, "UDP_GRO=1");
+    expect(&Snapshot { xflags: u4.xflags | KNETSTAT_X_UDP_GRO, ..u4 }, "UDP_GRO=1");
     expect(&Snapshot { encap_type: 3, ..u4 }, "UDP_ENCAP=3");
     expect(&Snapshot { mc_ttl: 5, ..u4 }, "IP_MULTICAST_TTL=5");
     expect(&Snapshot { mc_ttl: 0, ..u6 }, "IPV6_MULTICAST_HOPS=0");
-    expect(&Snapshot { xflags: X_MC_ALL, ..u4 }, "IP_MULTICAST_LOOP=0");
-    expect(&Snapshot { xflags: X_MC_ALL, ..u6 }, "IPV6_MULTICAST_LOOP=0");
-    expect(&Snapshot { xflags: X_MC_LOOP, ..u4 }, "IP_MULTICAST_ALL=0");
-    expect(&Snapshot { xflags: X_MC_LOOP, ..u6 }, "IPV6_MULTICAST_ALL=0");
+    expect(&Snapshot { xflags: KNETSTAT_X_MC_ALL, ..u4 }, "IP_MULTICAST_LOOP=0");
+    expect(&Snapshot { xflags: KNETSTAT_X_MC_ALL, ..u6 }, "IPV6_MULTICAST_LOOP=0");
+    expect(&Snapshot { xflags: KNETSTAT_X_MC_LOOP, ..u4 }, "IP_MULTICAST_ALL=0");
+    expect(&Snapshot { xflags: KNETSTAT_X_MC_LOOP, ..u6 }, "IPV6_MULTICAST_ALL=0");
     expect(&Snapshot { mc_addr: [10, 0, 0, 1], mc_ifindex: 2, ..u4 }, "IP_MULTICAST_IF=10.0.0.1");
     // Set by index only: getsockopt() returns the (zero) address.
     expect(&Snapshot { mc_ifindex: 2, ..u4 }, "IP_MULTICAST_IF=0.0.0.0");
@@ -272,15 +272,15 @@ fn new_diag_flags_and_their_conditions() {
     for pending in [1u8, 2, 5, 6] {
         assert_eq!(diag_flag(&Snapshot { pending, ..quiet() }), "", "pending {pending}");
     }
-    assert_eq!(diag_flag(&Snapshot { flags: F_KEEPALIVE, probes_out: 2, ..quiet() }), ">K");
+    assert_eq!(diag_flag(&Snapshot { flags: KNETSTAT_F_KEEPALIVE, probes_out: 2, ..quiet() }), ">K");
     // Unanswered probes without keepalive are window probes, not >K.
     assert_eq!(diag_flag(&Snapshot { probes_out: 2, ..quiet() }), "");
-    assert_eq!(diag_flag(&Snapshot { flags: F_KEEPALIVE, ..quiet() }), "");
+    assert_eq!(diag_flag(&Snapshot { flags: KNETSTAT_F_KEEPALIVE, ..quiet() }), "");
 }
 
 #[test]
 fn new_diag_flags_come_after_the_originals_first_match_wins() {
-    let all = Snapshot { retransmits: 2, pending: 3, flags: F_KEEPALIVE, probes_out: 1, ..quiet() };
+    let all = Snapshot { retransmits: 2, pending: 3, flags: KNETSTAT_F_KEEPALIVE, probes_out: 1, ..quiet() };
     assert_eq!(diag_flag(&Snapshot { rcv_wnd: 0, snd_wnd: 0, ..all }), ">|<");
     assert_eq!(diag_flag(&Snapshot { rcv_wnd: 0, ..all }), "|<");
     // A zero window being probed is >|: the probing flag is for a window

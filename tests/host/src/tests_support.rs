@@ -2,12 +2,9 @@
 //! collects into a `Vec`, a small deterministic random number generator,
 //! and the sockets the tests start from.
 
-use crate::sock_fmt::{
-    write_row, Sink, Snapshot, F_KEEPALIVE, F_LINGER, F_NODELAY, F_RCVBUF_LOCK, F_SNDBUF_LOCK,
-    KIND_TCP_FULL, NO_TIMEOUT, X_BIND_NO_PORT, X_FILTER, X_FREEBIND, X_MC_ALL, X_MC_LOOP,
-    X_CA_CUSTOM, X_RCVTSTAMP, X_RCVTSTAMPNS, X_TCP_CORK, X_THIN_LTO, X_TRANSPARENT, X_UDP_CORK,
-    X_UDP_GRO, X_V6ONLY,
-};
+use crate::sink::Sink;
+use crate::snapshot::*;
+use crate::sock_fmt::write_row;
 
 /// Collects the output in memory.
 pub(crate) struct VecSink(pub(crate) Vec<u8>);
@@ -46,14 +43,14 @@ pub(crate) fn new_socket() -> Snapshot {
     let mut congestion = [0; 16];
     congestion[..5].copy_from_slice(b"cubic");
     Snapshot {
-        rcvtimeo: NO_TIMEOUT,
-        sndtimeo: NO_TIMEOUT,
+        rcvtimeo: KNETSTAT_NO_TIMEOUT,
+        sndtimeo: KNETSTAT_NO_TIMEOUT,
         rcvlowat: 1,
         incoming_cpu: -1,
         ttl: -1,
         max_pacing_rate: u64::MAX,
         mc_ttl: 1,
-        xflags: X_MC_LOOP | X_MC_ALL,
+        xflags: KNETSTAT_X_MC_LOOP | KNETSTAT_X_MC_ALL,
         congestion,
         ..Default::default()
     }
@@ -84,20 +81,25 @@ pub(crate) fn tcp(state: u8) -> Snapshot {
         laddr: v4(127, 0, 0, 1),
         lport: 8080,
         family: 4,
-        kind: KIND_TCP_FULL,
+        kind: KNETSTAT_TCP_FULL,
         state,
         rcv_wnd: 65535,
         snd_wnd: 65535,
         hz: HZ,
-        rcvtimeo: NO_TIMEOUT,
-        sndtimeo: NO_TIMEOUT,
+        rcvtimeo: KNETSTAT_NO_TIMEOUT,
+        sndtimeo: KNETSTAT_NO_TIMEOUT,
         ..new_socket()
     }
 }
 
 /// An established connection 127.0.0.1:40000 -> 127.0.0.1:8080.
 pub(crate) fn estb() -> Snapshot {
-    Snapshot { lport: 40000, raddr: v4(127, 0, 0, 1), rport: 8080, ..tcp(1) }
+    Snapshot {
+        lport: 40000,
+        raddr: v4(127, 0, 0, 1),
+        rport: 8080,
+        ..tcp(1)
+    }
 }
 
 /// Every TCP option set, at HZ=250: the kernel's raw values for
@@ -108,7 +110,11 @@ pub(crate) fn all_tcp_options(state: u8) -> Snapshot {
     Snapshot {
         reuse: 1,
         reuseport: 1,
-        flags: F_KEEPALIVE | F_NODELAY | F_LINGER | F_RCVBUF_LOCK | F_SNDBUF_LOCK,
+        flags: KNETSTAT_F_KEEPALIVE
+            | KNETSTAT_F_NODELAY
+            | KNETSTAT_F_LINGER
+            | KNETSTAT_F_RCVBUF_LOCK
+            | KNETSTAT_F_SNDBUF_LOCK,
         keepidle: 77 * HZ,
         keepcnt: 5,
         keepintvl: 13 * HZ,
@@ -164,13 +170,13 @@ pub(crate) fn all_sock(s: Snapshot) -> Snapshot {
         tos: 0x20,
         ttl: 44,
         xflags: s.xflags
-            | X_RCVTSTAMP
-            | X_RCVTSTAMPNS
-            | X_FILTER
-            | X_TRANSPARENT
-            | X_FREEBIND
-            | X_BIND_NO_PORT
-            | X_V6ONLY,
+            | KNETSTAT_X_RCVTSTAMP
+            | KNETSTAT_X_RCVTSTAMPNS
+            | KNETSTAT_X_FILTER
+            | KNETSTAT_X_TRANSPARENT
+            | KNETSTAT_X_FREEBIND
+            | KNETSTAT_X_BIND_NO_PORT
+            | KNETSTAT_X_V6ONLY,
         ..s
     }
 }
@@ -179,7 +185,7 @@ pub(crate) fn all_sock(s: Snapshot) -> Snapshot {
 pub(crate) fn all_tcp_items(s: Snapshot) -> Snapshot {
     let s = all_sock(s);
     Snapshot {
-        xflags: s.xflags | X_CA_CUSTOM | X_TCP_CORK | X_THIN_LTO,
+        xflags: s.xflags | KNETSTAT_X_CA_CUSTOM | KNETSTAT_X_TCP_CORK | KNETSTAT_X_THIN_LTO,
         congestion: name("reno"),
         user_mss: 1200,
         notsent_lowat: 16384,
@@ -195,7 +201,8 @@ pub(crate) fn all_tcp_items(s: Snapshot) -> Snapshot {
 pub(crate) fn all_udp_items(s: Snapshot) -> Snapshot {
     let s = all_sock(s);
     Snapshot {
-        xflags: (s.xflags | X_UDP_CORK | X_UDP_GRO) & !(X_MC_LOOP | X_MC_ALL),
+        xflags: (s.xflags | KNETSTAT_X_UDP_CORK | KNETSTAT_X_UDP_GRO)
+            & !(KNETSTAT_X_MC_LOOP | KNETSTAT_X_MC_ALL),
         gso_size: 1400,
         encap_type: 3,
         mc_ttl: 5,
