@@ -13,7 +13,8 @@ Phases, each bounded in time and count, loopback and own namespaces only:
             listener whose full backlog keeps SYN_RECV rows
   reload    rmmod/insmod in a loop while readers keep files open and read
   netns     namespaces with sockets created and destroyed in a loop, one
-            exiting while a reader holds its file open
+            exiting while a reader holds its file open, and readers on the
+            other CPU reading each namespace's files while it comes and goes
   unwind    every error path of file creation (fail_create=1..4), at load
             and at namespace creation
   badinput  writes, truncates, seeks, huge offsets, bad parameters
@@ -336,8 +337,48 @@ def in_new_netns(body):
     return pid
 
 
+def netns_reader(stop, live, errors):
+    """Reads the files of the newest namespace (live[0], a pid) with any
+    buffer size, racing its creation and destruction on the other CPU."""
+    while not stop.is_set():
+        pid = live[0]
+        if pid is None:
+            time.sleep(0.001)
+            continue
+        try:
+            bump("rows read in dying namespaces",
+                 read_all("/proc/%d/net/%s" % (pid, random.choice(FILES)),
+                          random.choice([1, 7, 512, 1 << 16])))
+        except (FileNotFoundError, ProcessLookupError):
+            pass                        # the namespace's process is gone
+        except Exception as e:          # noqa: BLE001 - reported as a failure
+            errors.append(repr(e))
+            return
+
+
 def test_netns_churn():
     end = time.time() + DURATION * 0.2
+    created = 0
+    # Readers on the other CPU read each namespace while it is made and
+    # destroyed, besides the reads of this thread below.
+    live, stop, errors = [None], threading.Event(), []
+    readers = [threading.Thread(target=netns_reader, args=(stop, live, errors)) for _ in range(2)]
+    for t in readers:
+        t.start()
+    try:
+        created = netns_loop(end, live)
+    finally:
+        stop.set()
+        for t in readers:
+            t.join(60)
+    assert not any(t.is_alive() for t in readers), "a namespace reader hung"
+    assert not errors, errors
+    bump("namespaces created", created)
+    assert created > 0
+
+
+def netns_loop(end, live):
+    """Namespaces with sockets, each read while it ends; returns how many."""
     created = 0
     while time.time() < end:
         r, w = os.pipe()
@@ -360,6 +401,7 @@ def test_netns_churn():
             time.sleep(0.05)
 
         pid = in_new_netns(body)
+        live[0] = pid
         os.close(w)
         port = os.read(r, 64)
         os.close(r)
@@ -386,8 +428,7 @@ def test_netns_churn():
             os.close(fd)
         assert port.strip().isdigit(), port
         created += 1
-    bump("namespaces created", created)
-    assert created > 0
+    return created
 
 
 def test_unwind_file_creation_failures():
