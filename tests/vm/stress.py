@@ -21,7 +21,9 @@ Phases, each bounded in time and count, loopback and own namespaces only:
 The kernel log is checked by the VM runner afterwards: any report fails.
 Prints figures and 'N passed, N failed'."""
 
+import contextlib
 import ctypes
+import functools
 import errno
 import os
 import random
@@ -134,18 +136,29 @@ def churn_udp(stop, family, addr, errors):
         errors.append(repr(e))
 
 
-def run_threads(targets, seconds):
+@contextlib.contextmanager
+def running(targets):
+    """Runs a thread per (function, args), called as function(stop, *args,
+    errors), for the time of the with block; then stops them and fails if
+    one hung or reported an error."""
     stop = threading.Event()
     errors = []
     threads = [threading.Thread(target=f, args=(stop,) + a + (errors,)) for f, a in targets]
     for t in threads:
         t.start()
-    time.sleep(seconds)
-    stop.set()
-    for t in threads:
-        t.join(60)
-        assert not t.is_alive(), "a thread hung"
+    try:
+        yield
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(60)
+    assert not any(t.is_alive() for t in threads), "a thread hung"
     assert not errors, errors
+
+
+def run_threads(targets, seconds):
+    with running(targets):
+        time.sleep(seconds)
 
 
 def test_churn():
@@ -272,11 +285,9 @@ def slab_total():
 def test_reload_with_open_readers():
     assert module_refcount() == 0
     slab_before = slab_total()
-    stop = threading.Event()
-    errors = []
     held = []
 
-    def holder():
+    def holder(stop, errors):
         # Keep files open across unloads; read a little at a time.
         while not stop.is_set():
             fds = []
@@ -296,23 +307,13 @@ def test_reload_with_open_readers():
             for fd in fds:
                 os.close(fd)
 
-    threads = [threading.Thread(target=holder) for _ in range(2)]
-    threads += [threading.Thread(target=reader, args=(stop, errors, True)) for _ in range(2)]
-    for t in threads:
-        t.start()
     end = time.time() + DURATION * 0.25
     cycles = 0
-    try:
+    with running([(holder, ())] * 2 + [(functools.partial(reader, tolerate_missing=True), ())] * 2):
         while time.time() < end:
             subprocess.run(["rmmod", "knetstat"], check=True)
             subprocess.run(["insmod", MODULE], check=True)
             cycles += 1
-    finally:
-        stop.set()
-        for t in threads:
-            t.join(60)
-    assert not any(t.is_alive() for t in threads), "a reader hung"
-    assert not errors, errors
     assert cycles > 0
     bump("load/unload cycles", cycles)
     assert module_refcount() == 0
@@ -358,21 +359,11 @@ def netns_reader(stop, live, errors):
 
 def test_netns_churn():
     end = time.time() + DURATION * 0.2
-    created = 0
     # Readers on the other CPU read each namespace while it is made and
     # destroyed, besides the reads of this thread below.
-    live, stop, errors = [None], threading.Event(), []
-    readers = [threading.Thread(target=netns_reader, args=(stop, live, errors)) for _ in range(2)]
-    for t in readers:
-        t.start()
-    try:
+    live = [None]
+    with running([(netns_reader, (live,))] * 2):
         created = netns_loop(end, live)
-    finally:
-        stop.set()
-        for t in readers:
-            t.join(60)
-    assert not any(t.is_alive() for t in readers), "a namespace reader hung"
-    assert not errors, errors
     bump("namespaces created", created)
     assert created > 0
 
