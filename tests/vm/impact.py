@@ -13,8 +13,7 @@ reads in 128 KiB read() calls as cat does. Each cell lasts SECONDS.
    sockets (its Population, without TIME_WAIT: 2% listeners, 80% in
    established pairs, N/10 UDP), plus CONNS loopback connections, each
    with one MSG-byte request outstanding, echoed by a server process;
-   client and server on CPU 0. Prints requests per second and the p50,
-   p99 and max request latency. The receive path looks sockets up under
+   client and server on CPU 0. The receive path looks sockets up under
    RCU and takes no hash lock, so a reader can only slow it down by
    what it shares with it (memory, the kernel, TCG's host threads).
 
@@ -29,22 +28,28 @@ reads in 128 KiB read() calls as cat does. Each cell lasts SECONDS.
      TCP_CLOSE) -> inet_unhash(), spin_lock_bh() of the same lock. The
      server side (SYN_RECV request, its child, the reset) takes it
      again from softirq, on CPU 0 too.
-   - listen()+close(), with LISTENERS SO_REUSEPORT listeners on one
-     address and port: they all hash into one lhash2 bucket, the worst
-     case, as the reader walks LISTENERS sockets under that bucket's lock.
-     The probe is one more such listener: listen() ->
+   - listen()+close(), first and with no population: LISTENERS
+     SO_REUSEPORT listeners on one address and port all hash into one
+     lhash2 bucket, the longest bucket we can make. The probe is one more such listener: listen() ->
      inet_csk_listen_start() -> inet_hash() -> __inet_hash(),
      spin_lock(&ilb2->lock) of that bucket; close() -> tcp_set_state(
      TCP_CLOSE) -> inet_unhash(), the same lock. (An incoming SYN takes
      no lock: __inet_lookup_listener() is RCU.)
 
    A probe call that finds the lock held spins until the reader drops
-   it, so the probe's max, against no reader, shows how long a reader
-   can keep a lock. The reader's own figure is the longest read() call:
-   a read() of a seq_file fills one 4 KiB page from start() to stop()
-   and stop() drops the bucket lock, so no lock is held across read()
-   calls, and the longest read() call bounds the longest hold from
-   above (with the 1,000 listeners, one read() is one bucket's rows).
+   it, so the probe's figures against no reader's show how long a
+   reader keeps a lock. The reader's own figures are its read() calls:
+   a read() of a seq_file fills one 4 KiB page (some 25 rows) from
+   start() to stop(), and stop() drops the bucket lock, so no lock is
+   held across read() calls and the longest read() call bounds the
+   longest hold from above (loosely: it includes the walk over empty
+   buckets, which takes no lock). With the 1,000 listeners a read()
+   call is some 25 rows of that one bucket under its lock: a reader
+   never holds even the whole bucket at once.
+
+Each table has a row per reader (none, tcpstat, /proc/net/tcp): requests
+or probe calls per second, their p50, p99 and max in microseconds; the
+reader's whole-file reads per second and its read() calls' p99 and max.
 
 Figures only: nothing here passes or fails on a timing. Under TCG the
 vCPUs are host threads, so a busy host (another build) shows up as
@@ -221,8 +226,10 @@ def header(what):
 
 
 def row(name, seconds, samples, read):
+    """The traffic's rate and spread; the reader's, if there is one."""
     p50, p99, top = spread(samples)
-    rd = "%7.1f %10.0f %10.0f" % (read[0] / seconds, *read[1]) if read else "%7s %10s %10s" % ("-", "-", "-")
+    rd = ("%7.1f %10.0f %10.0f" % (read[0] / seconds, *read[1]) if read
+          else "%7s %10s %10s" % ("-", "-", "-"))
     print("  %-14s %9.0f %8.0f %8.0f %8.0f | %s"
           % (name, len(samples) / seconds, p50, p99, top, rd))
     sys.stdout.flush()
@@ -247,12 +254,10 @@ def main():
 
     print("\n%d SO_REUSEPORT listeners on 127.0.0.1, one port (one lhash2 bucket)" % LISTENERS)
     first = reuseport_socket(("127.0.0.1", 0))
-    first.listen()
     addr = first.getsockname()
-    group = [first]
-    for _ in range(LISTENERS - 1):
-        group.append(reuseport_socket(addr))
-        group[-1].listen()
+    group = [first] + [reuseport_socket(addr) for _ in range(LISTENERS - 1)]
+    for s in group:
+        s.listen()
     cells("listen()+close() of one more on that port (that bucket's lock)", "probes/s",
           seconds, lambda t: listen_close(t, addr))
     for s in group:
