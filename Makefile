@@ -7,6 +7,8 @@
 #                        (debug kernel; tests/check.sh)
 #   make stress DURATION=600   the stress suite for DURATION seconds
 #   make bench           read-time benchmark on the release kernel (SIZES, RUNS)
+#   make impact          what a reader costs live traffic, release kernel
+#                        (SIZES, SECONDS)
 #   make demo            boot Debian's stock 7.x kernel with the package
 #                        installed, load the module, show the files
 #                        (DEMO_KERNEL=sid|own: sid's kernel, the test kernel)
@@ -48,7 +50,7 @@ TEST_KDIR = $$(tests/kernel/build.sh $(VARIANT))
 
 DURATION ?= 600
 
-.PHONY: all module build-module install-source deps check host-test vm-test stress bench demo vm clean test-kernel \
+.PHONY: all module build-module install-source deps check host-test vm-test stress bench impact demo vm clean test-kernel \
 	install uninstall dkms-install dkms-uninstall deb print-sources print-version
 
 all: module
@@ -150,6 +152,14 @@ RUNS ?= 5
 bench:
 	@kdir=$$(tests/kernel/build.sh release) && $(MAKE) --no-print-directory build-module KDIR="$$kdir" && \
 	VM_MEM=4G VM_TIMEOUT=5400 tests/vm/run.sh "$$kdir" knetstat.ko "python3 tests/vm/bench.py $(SIZES) $(RUNS)"
+
+# Figures only (tests/vm/impact.py): what a tcpstat reader costs live traffic,
+# against a /proc/net/tcp reader and none. SECONDS per measurement.
+impact: SIZES = 10000,100000
+SECONDS ?= 10
+impact:
+	@kdir=$$(tests/kernel/build.sh release) && $(MAKE) --no-print-directory build-module KDIR="$$kdir" && \
+	VM_MEM=4G VM_TIMEOUT=3600 tests/vm/run.sh "$$kdir" knetstat.ko "python3 tests/vm/impact.py $(SIZES) $(SECONDS)"
 
 check:
 	tests/check.sh

@@ -32,8 +32,7 @@ import subprocess
 import sys
 import time
 
-SIZES = [int(x) for x in (sys.argv[1] if len(sys.argv) > 1 else "1000,10000,100000").split(",")]
-RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+RUNS = 5                # main() takes it from the command line
 READ_SIZE = 128 * 1024
 # Clients connect from 127.0.0.2..; each source address has its own set
 # of ephemeral ports, so no (source, port) runs out however large N is.
@@ -169,6 +168,9 @@ def table(res, floor):
 
 
 def main():
+    global RUNS
+    sizes = [int(x) for x in (sys.argv[1] if len(sys.argv) > 1 else "1000,10000,100000").split(",")]
+    RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else RUNS
     setup_host()
     with open("/sys/devices/system/clocksource/clocksource0/current_clocksource") as f:
         clock = f.read().strip()
@@ -176,7 +178,7 @@ def main():
           % (os.uname().release, clock, RUNS))
     pop = Population()
     per_row = {}
-    for n in SIZES:
+    for n in sizes:
         t0 = time.time()
         pop.grow(n)
         print("\nN = %d TCP sockets (%d listeners, %d established, ~%d TIME_WAIT per round), "
@@ -189,8 +191,8 @@ def main():
         res = measure(pop, n, UDP_READERS, "/proc/net/udp", False)
         table(res, "/proc/net/udp")
         sys.stdout.flush()
-    if len(SIZES) >= 2:
-        big, prev = SIZES[-1], SIZES[-2]
+    if len(sizes) >= 2:
+        big, prev = sizes[-1], sizes[-2]
         ratio = per_row[big] / per_row[prev]
         print("\nlinear growth: tcpstat us/socket at N=%d is %.2fx that at N=%d (%s: within 1.5x)"
               % (big, ratio, prev, "yes" if ratio <= 1.5 else "NO"))
