@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Check that KDIR can build knetstat; on failure print one sentence saying
 # what is wrong and what to do, and exit 1. On success print the make
-# arguments the tree needs: LLVM=1 for a kernel built with clang, CC=<its
-# compiler> for one built with gcc (a module's C must be compiled by the
-# kernel's own compiler).
+# arguments the tree needs: LLVM=1 for a kernel built with clang (LLVM=-N
+# where only clang-N is installed, as in a Debian root with clang-19 and no
+# clang package), CC=<its compiler> for one built with gcc (a module's C
+# must be compiled by the kernel's own compiler).
 #
 #   scripts/kdir-check.sh [--no-rust-artifacts] KDIR
 #
@@ -33,7 +34,11 @@ have=$(rustc --version 2>/dev/null || echo "no rustc")
 [ "$want" = "$have" ] ||
     fail "KDIR=$kdir was built with '$want' but rustc on PATH is '$have': a Rust module must be built with the same rustc as its kernel (on Debian: apt-get install rustc from the kernel's own release)."
 if grep -q '^CONFIG_CC_IS_CLANG=y' "$conf"; then
-    echo "LLVM=1"
+    major=$(( $(config CONFIG_CLANG_VERSION) / 10000 ))
+    if command -v clang >/dev/null; then echo "LLVM=1"
+    elif command -v "clang-$major" >/dev/null; then echo "LLVM=-$major"
+    else fail "KDIR=$kdir was built with clang $major, which is not installed: install it (on Debian: apt-get install clang-$major lld-$major llvm-$major)."
+    fi
 else
     # CONFIG_CC_VERSION_TEXT starts with the compiler's name, e.g.
     # "x86_64-linux-gnu-gcc-14 (Debian 14.2.0-19) 14.2.0".

@@ -1,13 +1,40 @@
-# Sourced by tests/stock/*.sh.
+# Sourced by tests/stock/*.sh and tests/kernel/*.sh.
 
-# in_root ROOT COMMAND...: run COMMAND chrooted in ROOT, in a private mount
-# namespace, so that its /proc, /sys and /dev mounts vanish with it
-# whether it fails or not.
+# say, die: one line on stderr, prefixed with $me (the sourcing script's
+# name for itself). step: run a step logged to $log; on failure show the end
+# of the log.
+say() { printf '%s: %s\n' "${me:-knetstat}" "$*" >&2; }
+die() { say "$*"; exit 1; }
+step() { "$@" >>"$log" 2>&1 || { tail -25 "$log" >&2; die "$1 failed (full log: $log)."; }; }
+
+# The Debian mirror the host's apt uses: the one serving its own codename.
+mirror() {
+    local c
+    c=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+    { awk -v c="$c" 'BEGIN { RS = "" } {
+          u = ""; s = ""; n = split($0, l, "\n")
+          for (i = 1; i <= n; i++) { if (l[i] ~ /^URIs:/) u = l[i]; if (l[i] ~ /^Suites:/) s = l[i] }
+          sub(/^URIs:[ \t]*/, "", u); split(u, a, /[ \t]+/)
+          if ((" " s " ") ~ (" " c " ") && a[1] != "") print a[1] }' /etc/apt/sources.list.d/*.sources 2>/dev/null
+      cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+          awk -v c="$c" '{ sub(/\[[^]]*\]/, "") } $1 == "deb" && $3 == c { print $2 }'
+      echo http://deb.debian.org/debian; } | sed -n 1p
+}
+
+# in_root [--bind DIR]... ROOT COMMAND...: run COMMAND chrooted in ROOT, in a
+# private mount namespace, so that its /proc, /sys and /dev mounts vanish
+# with it whether it fails or not. Each DIR of the host is bound at its own
+# path, so that paths mean the same inside and out.
 in_root() {
+    local binds=()
+    while [ "$1" = --bind ]; do binds+=("$2"); shift 2; done
     local root=$1; shift
     cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
-    unshare -m sh -c 'r=$1; shift
-        mount -t proc proc "$r/proc" && mount -t sysfs sys "$r/sys" && mount --rbind /dev "$r/dev" &&
+    unshare -m sh -c 'r=$1 n=$2; shift 2
+        mount -t proc proc "$r/proc" && mount -t sysfs sys "$r/sys" && mount --rbind /dev "$r/dev" || exit 1
+        while [ "$n" -gt 0 ]; do
+            mkdir -p "$r$1" && mount --bind "$1" "$r$1" || exit 1; n=$((n - 1)); shift
+        done
         exec chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-            LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"' sh "$root" "$@"
+            LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"' sh "$root" ${#binds[@]} "${binds[@]}" "$@"
 }

@@ -28,26 +28,8 @@ log=$cache/$distro.log
 # The programs tests/vm/*.py and tests/vm/init.sh call.
 tools="python3 iproute2 kmod procps coreutils util-linux mount hostname grep sed gawk net-tools"
 
-say() { printf 'stock: %s\n' "$*" >&2; }
-die() { say "$*"; exit 1; }
-# Run a logged step; on failure show the end of the log.
-step() { "$@" >>"$log" 2>&1 || { tail -25 "$log" >&2; die "$1 failed (full log: $log)."; }; }
-
-# The Debian mirror the host's apt uses: the one serving its own codename.
-mirror() {
-    local c
-    c=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-    { awk -v c="$c" 'BEGIN { RS = "" } {
-          u = ""; s = ""; n = split($0, l, "\n")
-          for (i = 1; i <= n; i++) { if (l[i] ~ /^URIs:/) u = l[i]; if (l[i] ~ /^Suites:/) s = l[i] }
-          sub(/^URIs:[ \t]*/, "", u); split(u, a, /[ \t]+/)
-          if ((" " s " ") ~ (" " c " ") && a[1] != "") print a[1] }' /etc/apt/sources.list.d/*.sources 2>/dev/null
-      cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-          awk -v c="$c" '{ sub(/\[[^]]*\]/, "") } $1 == "deb" && $3 == c { print $2 }'
-      echo http://deb.debian.org/debian; } | sed -n 1p
-}
-
-. "$(dirname "$0")/lib.sh"      # in_root ROOT COMMAND...
+me=stock
+. "$(dirname "$0")/lib.sh"      # say, die, step, mirror, in_root
 
 # The kernel image version apt would install now.
 candidate() {
