@@ -4,7 +4,7 @@
 #   make                 build knetstat.ko (KDIR: the running kernel's build
 #                        tree if it has Rust support, else the test kernel)
 #   make check           host tests, module build, VM tests, short stress
-#                        (debug kernel; tests/check.sh)
+#                        (debug kernels 6.12 and 7.3; tests/check.sh)
 #   make stress DURATION=600   the stress suite for DURATION seconds
 #   make bench           read-time benchmark on the release kernel (SIZES, RUNS)
 #   make impact          what a reader costs live traffic, release kernel

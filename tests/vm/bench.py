@@ -32,7 +32,6 @@ import subprocess
 import sys
 import time
 
-RUNS = 5                # main() takes it from the command line
 READ_SIZE = 128 * 1024
 # Clients connect from 127.0.0.2..; each source address has its own set
 # of ephemeral ports, so no (source, port) runs out however large N is.
@@ -142,12 +141,12 @@ UDP_READERS = [
 ]
 
 
-def measure(pop, n, readers, floor, timewait):
-    """Per reader over RUNS rounds: (median seconds per read, median
+def measure(pop, n, readers, floor, timewait, runs):
+    """Per reader over runs rounds: (median seconds per read, median
     seconds per socket, median sockets), the sockets of a round being the
     rows the floor file (the kernel's own) listed in that round."""
     samples = {name: [] for name, _ in readers}
-    for _ in range(RUNS):
+    for _ in range(runs):
         if timewait:
             pop.fresh_timewait(n)
         got = {name: fn() for name, fn in readers}
@@ -168,14 +167,13 @@ def table(res, floor):
 
 
 def main():
-    global RUNS
     sizes = [int(x) for x in (sys.argv[1] if len(sys.argv) > 1 else "1000,10000,100000").split(",")]
-    RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else RUNS
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     setup_host()
     with open("/sys/devices/system/clocksource/clocksource0/current_clocksource") as f:
         clock = f.read().strip()
     print("knetstat benchmark: kernel %s, clocksource %s, %d runs per reader, medians"
-          % (os.uname().release, clock, RUNS))
+          % (os.uname().release, clock, runs))
     pop = Population()
     per_row = {}
     for n in sizes:
@@ -185,10 +183,10 @@ def main():
               "%d UDP; set up in %.0fs"
               % (n, len(pop.listeners), 2 * len(pop.pairs), n * 18 // 100, len(pop.udp),
                  time.time() - t0))
-        res = measure(pop, n, TCP_READERS, "/proc/net/tcp", True)
+        res = measure(pop, n, TCP_READERS, "/proc/net/tcp", True, runs)
         table(res, "/proc/net/tcp")
         per_row[n] = res["tcpstat"][1]
-        res = measure(pop, n, UDP_READERS, "/proc/net/udp", False)
+        res = measure(pop, n, UDP_READERS, "/proc/net/udp", False, runs)
         table(res, "/proc/net/udp")
         sys.stdout.flush()
     if len(sizes) >= 2:
