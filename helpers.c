@@ -64,6 +64,26 @@ struct knetstat_iter {
 	loff_t last_pos;	/* *pos after the last start/next */
 };
 
+/*
+ * Testing only: the bucket locks the walks have taken since the module was
+ * loaded, read-only in /sys/module/knetstat/parameters/buckets_locked, so
+ * that a test can tell how many buckets a read walked (SPEC.md: a full
+ * read walks each table once).
+ */
+static atomic_long_t buckets_locked;
+
+static int buckets_locked_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%ld\n", atomic_long_read(&buckets_locked));
+}
+
+static const struct kernel_param_ops buckets_locked_ops = {
+	.get = buckets_locked_get,
+};
+module_param_cb(buckets_locked, &buckets_locked_ops, NULL, 0444);
+MODULE_PARM_DESC(buckets_locked,
+		 "testing only: bucket locks taken by the walks since load (read-only)");
+
 static bool iter_match(const struct seq_file *seq, const struct sock *sk)
 {
 	const struct knetstat_iter *it = seq->private;
@@ -93,6 +113,7 @@ static void *tcp_listening_first(struct seq_file *seq)
 
 		if (hlist_nulls_empty(&ilb2->nulls_head))
 			continue;
+		atomic_long_inc(&buckets_locked);
 		spin_lock(&ilb2->lock);
 		sk_nulls_for_each(sk, node, &ilb2->nulls_head)
 			if (iter_match(seq, sk))
@@ -133,6 +154,7 @@ static void *tcp_established_first(struct seq_file *seq)
 		cond_resched();
 		if (hlist_nulls_empty(&hinfo->ehash[it->bucket].chain))
 			continue;
+		atomic_long_inc(&buckets_locked);
 		spin_lock_bh(lock);
 		sk_nulls_for_each(sk, node, &hinfo->ehash[it->bucket].chain)
 			if (iter_match(seq, sk))
@@ -180,17 +202,16 @@ static void *tcp_next_sock(struct seq_file *seq, void *v)
  * read stopped, instead of walking from the start (that would make a full
  * read O(N^2)). The offset counts matches, so sockets added or removed in
  * the meantime can shift the walk by a few rows, exactly as in the kernel.
+ * NULL: nothing is left from there to the end of the established table.
  */
 static void *tcp_seek_last(struct seq_file *seq)
 {
 	struct knetstat_iter *it = seq->private;
 	int bucket = it->bucket, offset = it->offset;
 	struct inet_hashinfo *hinfo = tcp_hinfo(seq);
-	void *rc = NULL;
+	void *rc;
 
 	if (it->table == WALK_LISTENING) {
-		if (it->bucket > hinfo->lhash2_mask)
-			return NULL;
 		rc = tcp_listening_first(seq);
 		while (offset-- && rc && bucket == it->bucket)
 			rc = tcp_listening_next(seq, rc);
@@ -200,7 +221,7 @@ static void *tcp_seek_last(struct seq_file *seq)
 		it->table = WALK_ESTABLISHED;
 	}
 	if (it->bucket > hinfo->ehash_mask)
-		return NULL;
+		return NULL;	/* the previous read reached the end */
 	rc = tcp_established_first(seq);
 	while (offset-- && rc && bucket == it->bucket)
 		rc = tcp_established_next(seq, rc);
@@ -226,10 +247,20 @@ static void *tcp_seq_start_(struct seq_file *seq, loff_t *pos)
 	struct knetstat_iter *it = seq->private;
 	void *rc;
 
+	/*
+	 * A read that goes on where the previous one stopped resumes there,
+	 * and what the resumed walk finds is the answer, end of file
+	 * included. The kernel's tcp_seq_start() walks the tables again from
+	 * the start when the resume finds nothing; at the end of the file
+	 * that is a second full walk that shows nothing (every socket before
+	 * the resume point was shown, or came after the walk had passed its
+	 * bucket, which SPEC.md allows to be missed), so it is not done here.
+	 * Only a position that is not the last one (lseek, pread) counts
+	 * from the start.
+	 */
 	if (*pos && *pos == it->last_pos) {
 		rc = tcp_seek_last(seq);
-		if (rc)
-			goto out;
+		goto out;
 	}
 	it->table = WALK_LISTENING;
 	it->bucket = 0;
@@ -285,6 +316,7 @@ static struct sock *udp_first(struct seq_file *seq)
 
 		if (hlist_empty(&hslot->head))
 			continue;
+		atomic_long_inc(&buckets_locked);
 		spin_lock_bh(&hslot->lock);
 		sk_for_each(sk, &hslot->head)
 			if (iter_match(seq, sk))
@@ -316,15 +348,14 @@ static void *udp_seq_start_(struct seq_file *seq, loff_t *pos)
 	struct sock *sk = NULL;
 	loff_t n;
 
-	if (*pos && *pos == it->last_pos &&
-	    it->bucket <= udp_table_of(seq)->mask) {
+	/* Resume where the previous read stopped: see tcp_seq_start_(). */
+	if (*pos && *pos == it->last_pos) {
 		int bucket = it->bucket, offset = it->offset;
 
-		sk = udp_first(seq);
+		sk = udp_first(seq);	/* NULL at once past the last bucket */
 		while (offset-- && sk && bucket == it->bucket)
 			sk = udp_next(seq, sk);
-		if (sk)
-			goto out;
+		goto out;
 	}
 	if (!*pos) {
 		it->bucket = 0;

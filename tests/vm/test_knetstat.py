@@ -332,6 +332,55 @@ def test_one_byte_reads_equal_one_read():
     del socks
 
 
+def buckets_locked():
+    """The bucket locks the module's walks have taken since it was loaded."""
+    with open("/sys/module/knetstat/parameters/buckets_locked") as f:
+        return int(f.read())
+
+
+def test_one_walk_per_read():
+    # SPEC.md: a full read walks each table once. Every read() call
+    # resumes in the bucket where the previous one stopped (one lock more
+    # than a single pass would take), and the read() that returns 0 at the
+    # end takes no lock at all: it does not walk the table again.
+    socks = [tcp_pair() for _ in range(150)] + [tcp_pair(socket.AF_INET6, "::1") for _ in range(50)]
+    for fam, addr in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+        for _ in range(150):
+            u = socket.socket(fam, socket.SOCK_DGRAM)
+            u.bind((addr, 0))
+            socks.append(u)
+    # A walk locks every bucket that is not empty, whatever the family of
+    # its sockets: bound the locks by the sockets of both families.
+    sockets = {"tcp": len(rows("tcpstat")) + len(rows("tcp6stat")),
+               "udp": len(rows("udpstat")) + len(rows("udp6stat"))}
+    for name in ("tcpstat", "tcp6stat", "udpstat", "udp6stat"):
+        fd = os.open("/proc/net/" + name, os.O_RDONLY)
+        start = before = buckets_locked()
+        calls = 0
+        while True:
+            b = os.read(fd, 1 << 16)
+            calls += 1
+            after = buckets_locked()
+            if not b:
+                break
+            before = after
+        os.close(fd)
+        assert after == before, "%s: the read() at the end of the file took %d bucket locks" % (
+            name, after - before)
+        bound = sockets[name[:3]] + calls
+        assert 0 < after - start <= bound, "%s: a full read in %d read() calls took %d bucket locks, " \
+            "more than one walk of %d sockets can" % (name, calls, after - start, sockets[name[:3]])
+        # At the end, lseek(0) and a new read count from the start again.
+        fd = os.open("/proc/net/" + name, os.O_RDONLY)
+        first = os.read(fd, 1 << 16)
+        while os.read(fd, 1 << 16):
+            pass
+        os.lseek(fd, 0, os.SEEK_SET)
+        assert os.read(fd, 1 << 16) == first, name
+        os.close(fd)
+    del socks
+
+
 def test_namespaces():
     ns = "knetstat-a"
     sh("ip netns add %s && ip -n %s link set lo up" % (ns, ns))
@@ -426,6 +475,7 @@ if __name__ == "__main__":
         test_diag_stalled_ack,
         test_same_rows_as_kernel_files,
         test_one_byte_reads_equal_one_read,
+        test_one_walk_per_read,
         test_namespaces,
         test_namespace_with_own_udp_and_tcp_tables,
         test_extreme_linger_matches_getsockopt,
