@@ -62,6 +62,7 @@ struct knetstat_iter {
 	int bucket;		/* current hash bucket, its lock held while on it */
 	int offset;		/* matching sockets already returned from bucket */
 	loff_t last_pos;	/* *pos after the last start/next */
+	bool net_admin;		/* the opener has CAP_NET_ADMIN over the namespace */
 };
 
 /*
@@ -691,6 +692,7 @@ void knetstat_snapshot(struct seq_file *seq, void *v, struct knetstat_sock *s)
 
 	memset(s, 0, sizeof(*s));
 	s->family = f->family == AF_INET6 ? 6 : 4;
+	s->net_admin = it->net_admin;
 	s->hz = HZ;
 	if (v == SEQ_START_TOKEN)
 		s->kind = f->udp ? KNETSTAT_HEADER_UDP : KNETSTAT_HEADER_TCP;
@@ -722,8 +724,19 @@ static void *knetstat_seq_start(struct seq_file *seq, loff_t *pos)
 {
 	struct knetstat_iter *it = seq->private;
 
-	if (!it->file)
+	/*
+	 * The first start of an open file, before any bucket lock. Who sees
+	 * what (SPEC.md) is decided here once, from the opener's credentials
+	 * (f_cred, which never change), as inet_diag decides its net_admin:
+	 * CAP_NET_ADMIN in the user namespace that owns the file's network
+	 * namespace. A file passed on or read after a setuid() keeps the view
+	 * of the one who opened it.
+	 */
+	if (!it->file) {
 		it->file = pde_data(file_inode(seq->file));
+		it->net_admin = file_ns_capable(seq->file, seq_file_net(seq)->user_ns,
+						CAP_NET_ADMIN);
+	}
 	return it->file->udp ? udp_seq_start_(seq, pos) : tcp_seq_start_(seq, pos);
 }
 

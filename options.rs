@@ -173,7 +173,8 @@ fn write_sock_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
     if s.priority != 0 {
         num(out, "SO_PRIORITY", s.priority.into());
     }
-    if s.mark != 0 {
+    // inet_diag_msg_attrs_fill(): INET_DIAG_MARK only for net_admin.
+    if s.net_admin() && s.mark != 0 {
         num(out, "SO_MARK", s.mark.into());
     }
     let dev = s.bound_dev();
@@ -213,7 +214,8 @@ fn write_sock_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
     if s.tsflags != 0 {
         num(out, "SO_TIMESTAMPING", s.tsflags.into());
     }
-    if s.xflags & KNETSTAT_X_FILTER != 0 {
+    // sock_diag_put_filterinfo(): only where may_report_filterinfo.
+    if s.net_admin() && s.xflags & KNETSTAT_X_FILTER != 0 {
         flag(out, "SO_ATTACH_FILTER", true);
     }
     let v6 = s.family == 6;
@@ -287,8 +289,9 @@ fn write_tcp_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
     if s.xflags & KNETSTAT_X_THIN_LTO != 0 {
         flag(out, "TCP_THIN_LINEAR_TIMEOUTS", true);
     }
+    // tcp_diag_get_aux(): the ULP only for net_admin.
     let ulp = s.ulp();
-    if !ulp.is_empty() {
+    if s.net_admin() && !ulp.is_empty() {
         text(out, "TCP_ULP", ulp);
     }
 }

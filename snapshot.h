@@ -119,7 +119,12 @@ struct knetstat_sock {
 	__u8  retransmits;	/* icsk_retransmits: unrecovered RTO timeouts */
 	__u8  probes_out;	/* icsk_probes_out: unanswered probes */
 	__u8  pending;		/* icsk_pending: ICSK_TIME_* of the armed timer */
-	__u8  reserved;		/* zero */
+	/*
+	 * 1: the file was opened with CAP_NET_ADMIN over its namespace, so
+	 * the row may show what sock_diag shows only to such a caller
+	 * (SPEC.md "Who sees what"); 0: those items are left out.
+	 */
+	__u8  net_admin;
 	__u8  bound_dev[16];	/* SO_BINDTODEVICE's device name, "" = none */
 	__u8  congestion[16];	/* icsk_ca_ops->name */
 	__u8  ulp[16];		/* icsk_ulp_ops->name, "" = none */

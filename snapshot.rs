@@ -50,6 +50,13 @@ impl Snapshot {
         until_nul(&self.ulp)
     }
 
+    /// Whether the reader may see the items that the kernel's socket
+    /// diagnostics show only to CAP_NET_ADMIN over the namespace (SPEC.md
+    /// "Who sees what"): SO_MARK, SO_ATTACH_FILTER and TCP_ULP.
+    pub(crate) fn net_admin(&self) -> bool {
+        self.net_admin != 0
+    }
+
     /// SO_RCVTIMEO in jiffies, `None` when no timeout is set.
     pub(crate) fn rcv_timeout(&self) -> Option<u64> {
         timeout(self.rcvtimeo)

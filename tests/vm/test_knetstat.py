@@ -16,6 +16,7 @@ import time
 
 import test_extensions
 import test_readme
+import test_visibility
 from knetstat_lib import (TCP_FASTOPEN, TCP_USER_TIMEOUT, fill, find, kernel_rows,
                           ms_of_timeval, one, port, read_file, rows, run_tests,
                           sh, tcp_pair, wait_for, zero_window_pair)
@@ -480,4 +481,4 @@ if __name__ == "__main__":
         test_namespace_with_own_udp_and_tcp_tables,
         test_extreme_linger_matches_getsockopt,
         test_write_fails_and_changes_nothing,
-    ] + test_extensions.TESTS + test_readme.TESTS)
+    ] + test_extensions.TESTS + test_visibility.TESTS + test_readme.TESTS)

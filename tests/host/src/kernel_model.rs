@@ -143,7 +143,7 @@ fn defer_accept_matches_the_kernel_for_every_value() {
 }
 
 /// A snapshot with every field random, kinds and states out of range too.
-fn random_snapshot(rng: &mut Rng) -> Snapshot {
+pub(crate) fn random_snapshot(rng: &mut Rng) -> Snapshot {
     let mut bytes = [0u8; 16];
     let mut fill = |rng: &mut Rng| {
         for b in bytes.iter_mut() {
@@ -214,7 +214,7 @@ fn random_snapshot(rng: &mut Rng) -> Snapshot {
         retransmits: (rng.next() % 2) as u8,
         probes_out: (rng.next() % 2) as u8,
         pending: (rng.next() % 7) as u8,
-        reserved: rng.next() as u8,
+        net_admin: rng.next() as u8,
         bound_dev: fill(rng),
         congestion: fill(rng),
         ulp: fill(rng),

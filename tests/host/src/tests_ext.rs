@@ -296,3 +296,62 @@ fn new_diag_flags_come_after_the_originals_first_match_wins() {
     let r = row(&all);
     assert_eq!(&r[14 + 24 + 24..14 + 24 + 24 + 10], "ESTB >R   ");
 }
+
+// --- Who sees what (SPEC.md) -------------------------------------------------
+
+/// The items sock_diag shows only to CAP_NET_ADMIN over the namespace.
+const NET_ADMIN_ITEMS: [&str; 3] = ["SO_MARK", "SO_ATTACH_FILTER", "TCP_ULP"];
+
+/// `r`, a row, with the items of `NET_ADMIN_ITEMS` taken out of its last
+/// field; every other byte as it was.
+fn without_net_admin_items(r: &str) -> String {
+    let body = r.strip_suffix('\n').expect("newline");
+    let (head, last) = body.rsplit_once(' ').expect("fields");
+    let kept: Vec<&str> = last
+        .split(',')
+        .filter(|kv| !NET_ADMIN_ITEMS.contains(&kv.split('=').next().unwrap_or("")))
+        .collect();
+    format!("{head} {}\n", kept.join(","))
+}
+
+#[test]
+fn an_unprivileged_reader_sees_the_row_without_the_net_admin_items() {
+    for family in [4, 6] {
+        let tls = Snapshot { ulp: name("tls"), ..all_tcp_items(estb(family)) };
+        for s in [tls, all_tcp_items(listener(family)), all_udp_items(udp(family))] {
+            let admin = row(&s);
+            let user = row(&Snapshot { net_admin: 0, ..s });
+            assert!(admin.contains(",SO_MARK=42,") && admin.contains(",SO_ATTACH_FILTER=1,"), "{admin}");
+            assert_eq!(user, without_net_admin_items(&admin));
+            assert!(NET_ADMIN_ITEMS.iter().all(|i| !user.contains(i)), "{user}");
+            // Exactly as if they were not set.
+            let unset = Snapshot {
+                mark: 0,
+                xflags: s.xflags & !KNETSTAT_X_FILTER,
+                ulp: name(""),
+                ..s
+            };
+            assert_eq!(user, row(&unset));
+        }
+    }
+}
+
+#[test]
+fn an_mptcp_subflow_keeps_its_row_when_its_ulp_is_hidden() {
+    // The ULP also tells a subflow's kernel-set low-water marks apart;
+    // hiding its name must not make them appear.
+    let s = Snapshot { ulp: name("mptcp"), rcvlowat: 0, notsent_lowat: u32::MAX, ..estb(4) };
+    let admin = row(&s);
+    assert!(admin.ends_with(",TCP_ULP=mptcp\n"), "{admin}");
+    assert_eq!(row(&Snapshot { net_admin: 0, ..s }), without_net_admin_items(&admin));
+}
+
+#[test]
+fn any_snapshot_unprivileged_is_the_privileged_row_without_those_items() {
+    let mut rng = crate::tests_support::Rng(0x5851_f42d_4c95_7f2d);
+    for _ in 0..50_000 {
+        let s = crate::kernel_model::random_snapshot(&mut rng);
+        let admin = row(&Snapshot { net_admin: 1, ..s });
+        assert_eq!(row(&Snapshot { net_admin: 0, ..s }), without_net_admin_items(&admin), "{s:?}");
+    }
+}

@@ -52,6 +52,7 @@ pub(crate) fn new_socket() -> Snapshot {
         mc_ttl: 1,
         xflags: KNETSTAT_X_MC_LOOP | KNETSTAT_X_MC_ALL,
         congestion,
+        net_admin: 1,
         ..Default::default()
     }
 }
