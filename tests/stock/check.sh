@@ -11,7 +11,8 @@
 #    the headers lack the first time. Beside it, two kernels it cannot build
 #    for (one without Rust, one whose headers lack the Rust artifacts and
 #    belong to no package): DKMS skips them, the package says why in one
-#    sentence each, and dpkg ends with the package installed.
+#    sentence each, and dpkg ends with the package installed. Then the
+#    cached Rust tree against bad rebuilds (tests/stock/prepare_test.sh).
 # 3. That kernel booted under QEMU with that root (tests/vm/run.sh):
 #    modprobe knetstat, the VM tests, modprobe -r. Any kernel report fails.
 # Prints 'N passed, N failed' and the time of each phase.
@@ -59,6 +60,8 @@ check "the kernel without Rust is skipped, with its sentence" grep -qx \
 check "the headers without Rust artifacts and no source are skipped, with the sentence" grep -q \
     "^knetstat: kernel 0.0.2-nosource's headers (.*) carry no Rust build artifacts and belong to no package" "$tmp/apt.log"
 remove_fakes
+check "the cached Rust tree is never lost (tests/stock/prepare_test.sh)" tests/stock/prepare_test.sh "$root"
+sed -n '/^\(ok\|FAIL\)/s/^/  /p' "$tmp/check.log"
 
 # That very kernel, booted with that root.
 check "VM tests on $rel" tests/vm/run.sh "$root" "" \
