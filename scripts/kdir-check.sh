@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Check that KDIR can build knetstat; on failure print one sentence saying
 # what is wrong and what to do, and exit 1. On success print the make
-# arguments the tree needs: LLVM=1 for a kernel built with clang (LLVM=-N
-# where only clang-N is installed, as in a Debian root with clang-19 and no
-# clang package), CC=<its compiler> for one built with gcc (a module's C
-# must be compiled by the kernel's own compiler).
+# arguments the tree needs, one a line: RUSTC=/BINDGEN= where the kernel's
+# rustc or bindgen is not the plain one on PATH (saying so on stderr), LLVM=1
+# for a kernel built with clang (LLVM=-N where only clang-N is installed, as
+# in a Debian root with clang-19 and no clang package), CC=<its compiler>
+# for one built with gcc (a module's C must be compiled by the kernel's own
+# compiler).
+#
+# Environment: RUSTC, BINDGEN: the rustc and bindgen to use.
 #
 #   scripts/kdir-check.sh [--no-rust-artifacts] KDIR
 #
@@ -29,10 +33,47 @@ grep -q '^CONFIG_MODULES=y' "$conf" ||
 [ $artifacts = 0 ] || [ -f "$kdir/rust/libkernel.rmeta" ] ||
     fail "KDIR=$kdir has no Rust build artifacts (rust/libkernel.rmeta): build the kernel (or its 'modules_prepare' and rust targets) first."
 config() { sed -n "s/^$1=\"\{0,1\}\([^\"]*\)\"\{0,1\}\$/\1/p" "$conf"; }
+# The kernel's rustc and bindgen, as distributions ship them: RUSTC= or
+# BINDGEN= if given, else the plain name on PATH if it is the kernel's
+# version, else a versioned one (Ubuntu's rustc-1.82, bindgen-0.65) that is.
+# make then gets RUSTC=/BINDGEN= for any but the plain one.
+find_tool() {  # name, the kernel's --version text, the user's choice
+    local c
+    if [ -n "$3" ]; then
+        [ "$("$3" --version 2>/dev/null)" != "$2" ] || { echo "$3"; return 0; }
+        return 1
+    fi
+    for c in "$1" $(compgen -c "$1-" | grep -E "^$1-[0-9][0-9.]*\$" | sort -Vru); do
+        [ "$("$c" --version 2>/dev/null)" != "$2" ] || { command -v "$c"; return 0; }
+    done
+    return 1
+}
+# The apt command that brings the version of package $1 whose upstream
+# version is $2, if this is Debian and apt knows one; else nothing.
+apt_version() {
+    command -v apt-cache >/dev/null || return 0
+    apt-cache madison "$1" 2>/dev/null | awk -F' *[|] *' -v up="$2" '{ v = $2; u = v
+        sub(/^[0-9]+:/, "", u); sub(/[-+~].*$/, "", u); if (u == up) { print v; exit } }'
+}
 want=$(config CONFIG_RUSTC_VERSION_TEXT)
-have=$(rustc --version 2>/dev/null || echo "no rustc")
-[ "$want" = "$have" ] ||
-    fail "KDIR=$kdir was built with '$want' but rustc on PATH is '$have': a Rust module must be built with the same rustc as its kernel (on Debian: apt-get install rustc from the kernel's own release)."
+if ! rustc=$(find_tool rustc "$want" "${RUSTC:-}"); then
+    given=${RUSTC:-rustc}
+    have=$("$given" --version 2>/dev/null | head -1); have=${have:-no $given}
+    up=$(echo "$want" | sed -n 's/^rustc \([0-9][0-9.]*\).*/\1/p')
+    v=$(apt_version rustc "$up")
+    if [ -n "$v" ]; then how="apt-get install rustc=$v rust-src=$v, or RUSTC= naming that rustc"
+    else how="install rustc $up (on Debian: from the kernel's own release) and its rust-src, or set RUSTC= to it"; fi
+    what="rustc on PATH is '$have' and no rustc-X.Y there is the kernel's"
+    [ -z "${RUSTC:-}" ] || what="RUSTC=$RUSTC is '$have'"
+    fail "KDIR=$kdir was built with '$want' but $what: a Rust module must be built with the same rustc as its kernel: $how."
+fi
+[ "$rustc" = rustc ] || [ "$rustc" = "$(command -v rustc)" ] ||
+    { echo "RUSTC=$rustc"; echo "knetstat: using $rustc ('$want'), the kernel's rustc" >&2; }
+want_bindgen=$(config CONFIG_BINDGEN_VERSION_TEXT)
+if [ -n "$want_bindgen" ] && bindgen=$(find_tool bindgen "$want_bindgen" "${BINDGEN:-}") &&
+   [ "$bindgen" != bindgen ] && [ "$bindgen" != "$(command -v bindgen)" ]; then
+    echo "BINDGEN=$bindgen"; echo "knetstat: using $bindgen ('$want_bindgen'), the kernel's bindgen" >&2
+fi
 if grep -q '^CONFIG_CC_IS_CLANG=y' "$conf"; then
     major=$(( $(config CONFIG_CLANG_VERSION) / 10000 ))
     if command -v clang >/dev/null; then echo "LLVM=1"
