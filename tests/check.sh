@@ -8,31 +8,67 @@
 #   3. the module build
 #   4. make with bad KDIRs: one clear sentence each
 #   5. harness self-test: a WARN in a module fails a run
-#   6. VM tests of the four files
-#   7. stress suite, short (STRESS_SECONDS, default 60)
-#   8. VM tests on the 7.3 debug kernel, the module built in its root
-#   9. stress suite, short, on the 7.3 debug kernel
-#  10. installing as operators do: DKMS, the .deb, make install
-#  11. the .deb is lintian clean
-#  12. Debian's stock Rust-enabled kernels (trixie-backports, sid): the .deb
+#   6. VM tests of the four files, then the stress suite, short
+#      (STRESS_SECONDS, default 60), in one boot
+#   7. the same on the 7.3 debug kernel, the module built in its root
+#   8. installing as operators do: DKMS, the .deb, make install
+#   9. the .deb is lintian clean
+#  10. Debian's stock Rust-enabled kernels (trixie-backports, sid): the .deb
 #      installed with apt in a Debian root, DKMS building the module, that
 #      kernel booted with that root, the VM tests (tests/stock/check.sh)
-# Every step runs; the last line counts the steps that passed and failed.
+#  11. a point release under DKMS (tests/stock/lifecycle.sh)
+# Every step runs; at the end a table of the steps and their times, and
+# the last line counts the steps that passed and failed.
+#
+#   tests/check.sh          all of it (make check)
+#   tests/check.sh quick    the loop of a change (make test): host tests,
+#                           docs, the module build, the VM tests on the
+#                           6.12 debug kernel
 set -uo pipefail
 cd "$(dirname "$0")/.."
-passed=0 failed=0 failures=()
+mode=${1:-all}
+case $mode in all|quick) ;; *) echo "check.sh: 'all' or 'quick', not '$mode'" >&2; exit 2 ;; esac
+passed=0 failed=0 failures=() table=()
+t_start=$SECONDS
 step() {
     local name=$1; shift
     echo; echo "=== $name"
-    local t0=$SECONDS
-    if "$@"; then passed=$((passed + 1)); echo "=== $name: ok ($((SECONDS - t0))s)"
-    else failed=$((failed + 1)); failures+=("$name"); echo "=== $name: FAILED ($((SECONDS - t0))s)"; fi
+    local t0=$SECONDS result
+    if "$@"; then passed=$((passed + 1)); result=ok
+    else failed=$((failed + 1)); failures+=("$name"); result=FAILED; fi
+    echo "=== $name: $result ($((SECONDS - t0))s)"
+    table+=("$(printf '%6ss  %-6s  %s' $((SECONDS - t0)) "$result" "$name")")
+}
+# Work that is not a test (dependencies, kernels) goes into the table too:
+# note NAME T0, after it, with T0 the $SECONDS before it.
+note() { table+=("$(printf '%6ss  %-6s  %s' $((SECONDS - $2)) done "$1")"); }
+summary() {
+    echo; echo "=== steps and times"
+    printf '%s\n' "${table[@]}"
+    printf '%6ss          total\n' $((SECONDS - t_start))
+    echo
+    ((failed)) && printf 'failed: %s\n' "${failures[@]}"
+    echo "check: $passed passed, $failed failed"
+    [ "$failed" = 0 ]
 }
 
+t0=$SECONDS
 tests/deps.sh || { echo "dependencies could not be installed"; exit 1; }
+note "dependencies" $t0; t0=$SECONDS
 kdir=$(tests/kernel/build.sh debug) || { echo "the debug test kernel could not be built"; exit 1; }
-kdir73=$(tests/kernel/build.sh debug 7.3) || { echo "the 7.3 debug test kernel could not be built"; exit 1; }
+note "6.12 debug kernel (built or reused)" $t0
 ko=$PWD/knetstat.ko
+
+if [ "$mode" = quick ]; then
+    step "host unit tests" cargo test --manifest-path tests/host/Cargo.toml
+    step "docs list every item and flag" tests/docs_test.sh
+    step "module build" make --no-print-directory build-module KDIR="$kdir"
+    step "VM tests" tests/vm/run.sh "$kdir" "$ko" 'python3 tests/vm/test_knetstat.py'
+    summary; exit
+fi
+t0=$SECONDS
+kdir73=$(tests/kernel/build.sh debug 7.3) || { echo "the 7.3 debug test kernel could not be built"; exit 1; }
+note "7.3 build root and debug kernel (built or reused)" $t0
 # The module for 7.3, built in the kernel's root with its rustc, then CMD
 # in the VM. Later steps rebuild it for 6.12 (the Makefile's .kdir).
 vm73() {
@@ -46,18 +82,16 @@ step "fuzz write_row (30 s)" tests/fuzz/run.sh 30
 step "module build" make --no-print-directory build-module KDIR="$kdir"
 step "bad KDIR diagnostics" tests/kdir_test.sh "$kdir"
 step "harness self-test" tests/vm/selftest.sh "$kdir"
-step "VM tests" tests/vm/run.sh "$kdir" "$ko" 'python3 tests/vm/test_knetstat.py'
-step "stress (short)" tests/vm/run.sh "$kdir" "$ko" "python3 tests/vm/stress.py ${STRESS_SECONDS:-60} $ko"
-step "VM tests (7.3 debug)" vm73 'python3 tests/vm/test_knetstat.py'
-step "stress (short, 7.3 debug)" vm73 "python3 tests/vm/stress.py ${STRESS_SECONDS:-60} $ko"
+# The VM tests and the short stress run share a boot; both always run.
+suite_and_stress="python3 tests/vm/test_knetstat.py; a=\$?; python3 tests/vm/stress.py ${STRESS_SECONDS:-60} $ko; b=\$?; [ \$a = 0 ] && [ \$b = 0 ]"
+step "VM tests and stress (short)" tests/vm/run.sh "$kdir" "$ko" "$suite_and_stress"
+step "VM tests and stress (short, 7.3 debug)" vm73 "$suite_and_stress"
 step "install: DKMS, .deb, make install" tests/install_test.sh "$kdir"
 step "the .deb is lintian clean" bash -c \
     'deb=$(pkg/mkdeb.sh "$(mktemp -d)") && lintian --fail-on error,warning "$deb"'
 for distro in trixie-backports sid; do
     step "stock $distro kernel: apt, DKMS, VM tests" tests/stock/check.sh "$distro"
 done
+step "a point release under DKMS: upgrade, higher version, removal, purge" tests/stock/lifecycle.sh
 
-echo
-((failed)) && printf 'failed: %s\n' "${failures[@]}"
-echo "check: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary

@@ -2,7 +2,9 @@
 # Make (or reuse) the initramfs that boots a stock root's kernel under QEMU
 # with that root as its root file system over virtio-9p (tests/vm/run.sh).
 #
-#   tests/stock/initramfs.sh ROOT     prints the initramfs's path
+#   tests/stock/initramfs.sh ROOT [RELEASE]    prints the initramfs's path
+#
+# RELEASE: the kernel of ROOT's /boot to boot, where it holds several.
 #
 # Its /init is busybox (the host's static one) loading the root's own 9p
 # modules: the kernel has virtio-pci built in, but 9p and what it needs are
@@ -16,8 +18,10 @@ die() { say "$*"; exit 1; }
 busybox=$(command -v busybox || true)
 [ -n "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1 ||
     die "a static busybox is needed (Debian: apt-get install busybox-static)."
-kernels=("$root"/boot/vmlinuz-*)
-[ ${#kernels[@]} = 1 ] && [ -f "${kernels[0]}" ] || die "$root must hold exactly one /boot/vmlinuz-*."
+if [ -n "${2:-}" ]; then kernels=("$root/boot/vmlinuz-$2")
+else kernels=("$root"/boot/vmlinuz-*); fi
+[ ${#kernels[@]} = 1 ] && [ -f "${kernels[0]}" ] ||
+    die "$root must hold exactly one /boot/vmlinuz-*, or the one RELEASE names."
 release=${kernels[0]##*/vmlinuz-}
 mods=$root/lib/modules/$release
 [ -f "$mods/modules.dep" ] || die "no $mods/modules.dep in the root."

@@ -18,7 +18,8 @@
 #        report, even if the command passed
 # Environment: VM_TIMEOUT, VM_CPUS (default 2, on two host threads:
 # multi-threaded TCG, so that readers really race socket changes), VM_MEM
-# (default 2G), VM_KEEP=1 keeps the result directory,
+# (default 2G), VM_KEEP=1 keeps the result directory, VM_STOCK_RELEASE: the
+# kernel of a STOCK_ROOT's /boot to boot where it holds several,
 # VM_EXPOSE: more host directories (space separated) that the command needs
 # although they lie under /tmp, /run or /var/tmp, which the VM covers.
 set -euo pipefail
@@ -30,10 +31,12 @@ bzimage=$kdir/arch/x86/boot/bzImage
 stock=
 if [ ! -f "$bzimage" ] && compgen -G "$kdir/boot/vmlinuz-*" >/dev/null; then
     stock=$(realpath "$kdir")
-    kernels=("$stock"/boot/vmlinuz-*)
-    [ ${#kernels[@]} = 1 ] || { echo "vm: $stock must hold exactly one kernel in /boot" >&2; exit 125; }
+    if [ -n "${VM_STOCK_RELEASE:-}" ]; then kernels=("$stock/boot/vmlinuz-$VM_STOCK_RELEASE")
+    else kernels=("$stock"/boot/vmlinuz-*); fi
+    [ ${#kernels[@]} = 1 ] ||
+        { echo "vm: $stock must hold exactly one kernel in /boot, or set VM_STOCK_RELEASE" >&2; exit 125; }
     bzimage=${kernels[0]}
-    initrd=$("$here/../stock/initramfs.sh" "$stock") || exit 125
+    initrd=$("$here/../stock/initramfs.sh" "$stock" "${VM_STOCK_RELEASE:-}") || exit 125
     [ "$PWD" != / ] || { echo "vm: run from the work tree, not from /" >&2; exit 125; }
     # What the command sees at the same paths as on the host.
     copy_in() {
