@@ -55,6 +55,20 @@ check "dpkg says installed" in_root "$root" sh -c \
     "dpkg -s knetstat-dkms | grep -qx 'Status: install ok installed' && ! dpkg --audit | grep -q ."
 check "DKMS built and installed it for $rel" in_root "$root" sh -c \
     "dkms status knetstat | grep -x 'knetstat/$ver, $rel, x86_64: installed' && modinfo -k $rel knetstat"
+# These kernels enforce signatures under Secure Boot: DKMS signs the module
+# with its own key (made with openssl, which the package depends on).
+signed() {
+    in_root "$root" sh -c "
+        signer=\$(modinfo -F signer /lib/modules/$rel/updates/dkms/knetstat.ko*) &&
+        cn=\$(openssl x509 -in /var/lib/dkms/mok.pub -inform DER -noout -subject -nameopt multiline |
+             sed -n 's/^ *commonName *= *//p') &&
+        serial=\$(openssl x509 -in /var/lib/dkms/mok.pub -inform DER -noout -serial | sed 's/^serial=//') &&
+        key=\$(modinfo -F sig_key /lib/modules/$rel/updates/dkms/knetstat.ko* | tr -d ':') &&
+        echo \"signer '\$signer', sig_key \$key; DKMS's certificate: '\$cn', serial \$serial\" &&
+        [ -n \"\$signer\" ] && [ \"\$signer\" = \"\$cn\" ] && [ \"\$key\" = \"\$serial\" ]"
+}
+check "the module is signed with DKMS's key" signed
+sed -n '/^signer/s/^/  /p' "$tmp/check.log"
 check "the kernel without Rust is skipped, with its sentence" grep -qx \
     'knetstat: KDIR=/lib/modules/0.0.1-norust/build was built without Rust support .*' "$tmp/apt.log"
 check "the headers without Rust artifacts and no source are skipped, with the sentence" grep -q \
@@ -64,9 +78,16 @@ check "the cached Rust tree is never lost (tests/stock/prepare_test.sh)" tests/s
 sed -n '/^\(ok\|FAIL\)/s/^/  /p' "$tmp/check.log"
 
 # That very kernel, booted with that root.
-check "VM tests on $rel" tests/vm/run.sh "$root" "" \
+# Then, signatures enforced (as under Secure Boot; sig_enforce can be
+# turned on, never off, at run time): DKMS's key is in no kernel keyring
+# here, as on a machine where it was not enrolled, so modprobe must fail.
+check "VM tests on $rel, then modprobe refused with signatures enforced" tests/vm/run.sh "$root" "" \
     'modprobe knetstat && python3 tests/vm/test_knetstat.py; r=$?;
-     modprobe -r knetstat && ! test -e /proc/net/tcpstat || r=1; exit $r'
-cat "$tmp/check.log" | grep -E '^(vm:|ok|FAIL|[0-9]+ passed)' | sed "s/^/  $distro vm: /"
+     modprobe -r knetstat && ! test -e /proc/net/tcpstat || r=1
+     echo 1 >/sys/module/module/parameters/sig_enforce
+     if modprobe knetstat 2>/tmp/sig.err; then echo "FAIL loaded with signatures enforced"; r=1; fi
+     sed "s/^/sig_enforce=1: /" /tmp/sig.err; grep -q "Key was rejected by service" /tmp/sig.err || r=1
+     exit $r'
+cat "$tmp/check.log" | grep -E '^(vm:|ok|FAIL|[0-9]+ passed|sig_enforce)' | sed "s/^/  $distro vm: /"
 lap "VM tests"
 finish
