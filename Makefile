@@ -5,6 +5,8 @@
 #                        tree if it has Rust support, else the test kernel)
 #   make check           host tests, module build, VM tests, short stress
 #                        (debug kernels 6.12 and 7.3; tests/check.sh)
+#   make test            the quick loop: host tests, docs, module build,
+#                        VM tests on the 6.12 debug kernel
 #   make stress DURATION=600   the stress suite for DURATION seconds
 #   make bench           read-time benchmark on the release kernel (SIZES, RUNS)
 #   make impact          what a reader costs live traffic, release kernel
@@ -50,7 +52,7 @@ TEST_KDIR = $$(tests/kernel/build.sh $(VARIANT))
 
 DURATION ?= 600
 
-.PHONY: all module build-module install-source deps check host-test vm-test stress bench impact demo vm clean test-kernel \
+.PHONY: all module build-module install-source deps check test host-test vm-test stress bench impact demo vm clean test-kernel \
 	install uninstall dkms-install dkms-uninstall deb print-sources print-version
 
 all: module
@@ -164,15 +166,20 @@ impact:
 check:
 	tests/check.sh
 
+test:
+	tests/check.sh quick
+
 # The demo's kernel: Debian's stock one (trixie-backports, the default, or
 # sid) with the .deb installed in a Debian root, the fastest path from
 # nothing; or own, the project's test kernel, built on first use.
 DEMO_KERNEL ?= trixie-backports
-demo: deps
+demo:
 ifeq ($(DEMO_KERNEL),own)
+	@tests/deps.sh
 	@kdir=$(TEST_KDIR) && $(MAKE) --no-print-directory build-module KDIR="$$kdir" && \
 	tests/vm/run.sh "$$kdir" knetstat.ko 'python3 tests/vm/demo.py'
 else
+	@tests/deps.sh demo
 	@root=$$(tests/stock/root.sh $(DEMO_KERNEL)) && \
 	echo "knetstat: apt-get install ./knetstat-dkms_$(VERSION)_all.deb in $$root" && \
 	{ tests/stock/install.sh "$$root" >/dev/null || { tail -30 "$$root/tmp/apt.log"; exit 1; }; } && \

@@ -84,8 +84,10 @@ step "bad KDIR diagnostics" tests/kdir_test.sh "$kdir"
 step "harness self-test" tests/vm/selftest.sh "$kdir"
 # The VM tests and the short stress run share a boot; both always run.
 suite_and_stress="python3 tests/vm/test_knetstat.py; a=\$?; python3 tests/vm/stress.py ${STRESS_SECONDS:-60} $ko; b=\$?; [ \$a = 0 ] && [ \$b = 0 ]"
+export VM_TIMEOUT=${VM_TIMEOUT:-1800}   # two runs' worth, in one boot
 step "VM tests and stress (short)" tests/vm/run.sh "$kdir" "$ko" "$suite_and_stress"
 step "VM tests and stress (short, 7.3 debug)" vm73 "$suite_and_stress"
+unset VM_TIMEOUT
 step "install: DKMS, .deb, make install" tests/install_test.sh "$kdir"
 step "the .deb is lintian clean" bash -c \
     'deb=$(pkg/mkdeb.sh "$(mktemp -d)") && lintian --fail-on error,warning "$deb"'

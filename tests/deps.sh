@@ -1,16 +1,28 @@
 #!/usr/bin/env bash
 # Install everything knetstat's build and VM tests need on Debian 12, as root.
 # Idempotent: each step checks first and says what it installs.
+#
+#   tests/deps.sh         all of it (make deps, make check)
+#   tests/deps.sh demo    only what the stock-kernel make demo uses
 set -euo pipefail
 
 BINDGEN_VERSION=0.73.0   # pinned: the kernel's bindings are generated with it
 
 say() { printf 'deps: %s\n' "$*" >&2; }
 
-APT_PKGS=(linux-source-6.12 clang lld llvm libclang-dev bc flex bison libelf-dev
-          libssl-dev cpio kmod qemu-system-x86 busybox-static iproute2 net-tools
-          python3 make gcc xz-utils rsync dkms debhelper dh-dkms dpkg-dev fakeroot man-db
-          lintian debootstrap)
+# What the stock-kernel demo uses on the host (make demo): a Debian root, the
+# .deb built from debian/, QEMU with a busybox initramfs. Everything else
+# the tests use.
+DEMO_PKGS=(debootstrap qemu-system-x86 busybox-static cpio gzip xz-utils rsync make
+           python3 dpkg-dev debhelper dh-dkms)
+APT_PKGS=("${DEMO_PKGS[@]}" linux-source-6.12 clang lld llvm libclang-dev bc flex bison
+          libelf-dev libssl-dev kmod iproute2 net-tools gcc dkms fakeroot man-db lintian)
+mode=${1:-all}
+case $mode in
+    demo) APT_PKGS=("${DEMO_PKGS[@]}") ;;
+    all) ;;
+    *) say "'demo' or nothing, not '$mode'"; exit 2 ;;
+esac
 
 missing=()
 for p in "${APT_PKGS[@]}"; do
@@ -24,6 +36,9 @@ if ((${#missing[@]})); then
 else
     say "apt packages: all present"
 fi
+# The demo boots Debian's kernel with the package built in its own root:
+# no host toolchain.
+[ "$mode" = all ] || exit 0
 
 if ! command -v rustup >/dev/null; then
     say "rustup not found: knetstat needs the rustup toolchain (rustc, cargo) that built the kernel"; exit 1
