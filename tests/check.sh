@@ -73,7 +73,7 @@ note "7.3 build root and debug kernel (built or reused)" $t0
 # in the VM. Later steps rebuild it for 6.12 (the Makefile's .kdir).
 vm73() {
     tests/kernel/root.sh --run make -C "$PWD" --no-print-directory build-module KDIR="$kdir73" &&
-        tests/vm/run.sh "$kdir73" "$ko" "$1"
+        VM_TIMEOUT=$shared tests/vm/run.sh "$kdir73" "$ko" "$1"
 }
 
 step "host unit tests" cargo test --manifest-path tests/host/Cargo.toml
@@ -84,10 +84,10 @@ step "bad KDIR diagnostics" tests/kdir_test.sh "$kdir"
 step "harness self-test" tests/vm/selftest.sh "$kdir"
 # The VM tests and the short stress run share a boot; both always run.
 suite_and_stress="python3 tests/vm/test_knetstat.py; a=\$?; python3 tests/vm/stress.py ${STRESS_SECONDS:-60} $ko; b=\$?; [ \$a = 0 ] && [ \$b = 0 ]"
-export VM_TIMEOUT=${VM_TIMEOUT:-1800}   # two runs' worth, in one boot
-step "VM tests and stress (short)" tests/vm/run.sh "$kdir" "$ko" "$suite_and_stress"
+# Two runs in one boot: twice run.sh's default timeout.
+shared=${VM_TIMEOUT:-1800}
+step "VM tests and stress (short)" env VM_TIMEOUT="$shared" tests/vm/run.sh "$kdir" "$ko" "$suite_and_stress"
 step "VM tests and stress (short, 7.3 debug)" vm73 "$suite_and_stress"
-unset VM_TIMEOUT
 step "install: DKMS, .deb, make install" tests/install_test.sh "$kdir"
 step "the .deb is lintian clean" bash -c \
     'deb=$(pkg/mkdeb.sh "$(mktemp -d)") && lintian --fail-on error,warning "$deb"'
