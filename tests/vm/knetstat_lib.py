@@ -157,6 +157,30 @@ def port(s):
     return s.getsockname()[1]
 
 
+def sockets_of_each_kind(tcp4, tcp6, udp):
+    """tcp4 IPv4 and tcp6 IPv6 TCP pairs (each a listener, a client and
+    the accepted socket) and udp bound UDP sockets of each family, on
+    loopback: a list of them all, to keep until the test ends."""
+    socks = [s for _ in range(tcp4) for s in tcp_pair()]
+    socks += [s for _ in range(tcp6) for s in tcp_pair(socket.AF_INET6, "::1")]
+    for fam, addr in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+        for _ in range(udp):
+            u = socket.socket(fam, socket.SOCK_DGRAM)
+            u.bind((addr, 0))
+            socks.append(u)
+    return socks
+
+
+def read_to_end(fd, size):
+    """Everything from fd, read() size bytes at a time until it returns 0."""
+    data = bytearray()
+    while True:
+        b = os.read(fd, size)
+        if not b:
+            return bytes(data)
+        data += b
+
+
 def wait_for(pred, timeout=10.0, what="condition"):
     end = time.time() + timeout
     while time.time() < end:

@@ -18,8 +18,8 @@ import test_extensions
 import test_readme
 import test_visibility
 from knetstat_lib import (TCP_FASTOPEN, TCP_USER_TIMEOUT, fill, find, kernel_rows,
-                          ms_of_timeval, one, port, read_file, rows, run_tests,
-                          sh, tcp_pair, wait_for, zero_window_pair)
+                          ms_of_timeval, one, port, read_file, read_to_end, rows, run_tests,
+                          sh, sockets_of_each_kind, tcp_pair, wait_for, zero_window_pair)
 
 SOL, IPT = socket.SOL_SOCKET, socket.IPPROTO_TCP
 HZ_SENSITIVE_TIMEO = struct.pack("ll", 0, 123456)   # 31 jiffies at HZ=250
@@ -304,30 +304,15 @@ def test_same_rows_as_kernel_files():
 
 
 def test_one_byte_reads_equal_one_read():
-    socks = [tcp_pair() for _ in range(40)] + [tcp_pair(socket.AF_INET6, "::1") for _ in range(40)]
-    for fam, addr in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
-        for _ in range(40):
-            u = socket.socket(fam, socket.SOCK_DGRAM)
-            u.bind((addr, 0))
-            socks.append(u)
+    socks = sockets_of_each_kind(40, 40, 40)
     for name in ("tcpstat", "tcp6stat", "udpstat", "udp6stat"):
         # seq_file returns at most one buffer per read(): read to EOF.
         fd = os.open("/proc/net/" + name, os.O_RDONLY)
-        big = bytearray()
-        while True:
-            b = os.read(fd, 1 << 22)
-            if not b:
-                break
-            big += b
+        big = read_to_end(fd, 1 << 22)
         os.close(fd)
         assert big.count(b"\n") > 1, name
         fd = os.open("/proc/net/" + name, os.O_RDONLY)
-        small = bytearray()
-        while True:
-            b = os.read(fd, 1)
-            if not b:
-                break
-            small += b
+        small = read_to_end(fd, 1)
         os.close(fd)
         assert small == big, (name, len(small), len(big))
     del socks
@@ -344,12 +329,7 @@ def test_one_walk_per_read():
     # resumes in the bucket where the previous one stopped (one lock more
     # than a single pass would take), and the read() that returns 0 at the
     # end takes no lock at all: it does not walk the table again.
-    socks = [tcp_pair() for _ in range(150)] + [tcp_pair(socket.AF_INET6, "::1") for _ in range(50)]
-    for fam, addr in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
-        for _ in range(150):
-            u = socket.socket(fam, socket.SOCK_DGRAM)
-            u.bind((addr, 0))
-            socks.append(u)
+    socks = sockets_of_each_kind(150, 50, 150)
     # A walk locks every bucket that is not empty, whatever the family of
     # its sockets: bound the locks by the sockets of both families.
     sockets = {"tcp": len(rows("tcpstat")) + len(rows("tcp6stat")),
@@ -374,8 +354,7 @@ def test_one_walk_per_read():
         # At the end, lseek(0) and a new read count from the start again.
         fd = os.open("/proc/net/" + name, os.O_RDONLY)
         first = os.read(fd, 1 << 16)
-        while os.read(fd, 1 << 16):
-            pass
+        read_to_end(fd, 1 << 16)
         os.lseek(fd, 0, os.SEEK_SET)
         assert os.read(fd, 1 << 16) == first, name
         os.close(fd)

@@ -19,7 +19,7 @@ import socket
 import struct
 import subprocess
 
-from knetstat_lib import port, run_tests
+from knetstat_lib import port, read_to_end, run_tests
 
 SOL, IPT = socket.SOL_SOCKET, socket.IPPROTO_TCP
 SO_ATTACH_FILTER, TCP_ULP = 26, 31
@@ -203,12 +203,7 @@ def fork_as_nobody(child):
         finally:
             os._exit(status)
     os.close(w)
-    data = b""
-    while True:
-        b = os.read(r, 1 << 16)
-        if not b:
-            break
-        data += b
+    data = read_to_end(r, 1 << 16)
     os.close(r)
     _, status = os.waitpid(pid, 0)
     assert status == 0, status
