@@ -51,7 +51,11 @@ lap "root ($old, then $new)"
 r() { in_root "$root" sh -c "$1"; }
 audit() { r '! dpkg --audit | grep .'; }
 # dkms status lines for knetstat, exactly.
-status_is() { [ "$(r 'dkms status knetstat' | sort)" = "$(printf '%s\n' "$@" | sort)" ]; }
+status_is() {
+    local got want
+    got=$(r 'dkms status knetstat' | sort) want=$(printf '%s\n' "$@" | sort)
+    [ "$got" = "$want" ] || { printf 'dkms status:\n%s\nexpected:\n%s\n' "$got" "$want"; return 1; }
+}
 line() { echo "knetstat/$1, $2, x86_64: installed"; }
 
 # The .debs: this tree's, and one of a higher version made from it.
@@ -90,7 +94,8 @@ step5() {
 }
 step6() {
     r "apt-get purge -y -q linux-image-$old linux-headers-$old" && audit && status_is "$(line "$ver1" "$new")" &&
-        r "! ls -d /var/cache/knetstat/$old /var/lib/knetstat/skipped/$old /var/lib/dkms/knetstat/*/$old /lib/modules/$old 2>/dev/null | grep ."
+        r "! ls -d /var/cache/knetstat/$old /var/lib/knetstat/skipped/$old /var/lib/dkms/knetstat/*/$old \
+            /lib/modules/$old/updates/dkms/knetstat.ko* 2>/dev/null | grep ."
 }
 step7() {
     r "apt-get purge -y -q knetstat-dkms" && audit &&
@@ -122,5 +127,6 @@ lap "5. tree removed"
 check "6. $old purged: nothing of knetstat left for it" step6
 check "7. knetstat-dkms purged: nothing left" step7
 lap "6, 7. purges"
-rm -rf "$root"
+# A failed run leaves its root for a look.
+[ $fail != 0 ] || rm -rf "$root"
 finish
