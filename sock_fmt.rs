@@ -43,7 +43,7 @@ pub(crate) fn write_row<S: Sink>(out: &mut S, s: &Snapshot) {
 /// Writes one socket's row.
 fn write_socket<S: Sink>(out: &mut S, s: &Snapshot) {
     for queue in [s.rx_queue, s.tx_queue] {
-        let mut room = [0u8; COLUMN_MAX];
+        let mut room = [0u8; QUEUE_MAX];
         let mut col = SliceSink::new(&mut room);
         put_i64(&mut col, queue.into());
         put_right(out, col.bytes(), QUEUE_WIDTH);
@@ -82,22 +82,24 @@ fn state_name(state: u8) -> &'static str {
 }
 
 /// Writes `address:port` padded to the column width, then one space.
+///
+/// Written straight to `out`, then padded by what `out` grew: a copy
+/// through a column buffer cost as much as the address itself.
 fn write_endpoint<S: Sink>(out: &mut S, family: u8, addr: &[u8; 16], port: u16) {
-    let mut room = [0u8; COLUMN_MAX];
-    let mut col = SliceSink::new(&mut room);
+    let start = out.position();
     if family == 6 {
-        put_ipv6(&mut col, addr);
+        put_ipv6(out, addr);
     } else {
         let [a, b, c, d, ..] = *addr;
-        put_ipv4(&mut col, [a, b, c, d]);
+        put_ipv4(out, [a, b, c, d]);
     }
-    col.put(b":");
+    out.put(b":");
     if port == 0 {
-        col.put(b"*");
+        out.put(b"*");
     } else {
-        put_u64(&mut col, port.into());
+        put_u64(out, port.into());
     }
-    put_left(out, col.bytes(), ADDR_WIDTH);
+    out.put(padding(out.position().saturating_sub(start), ADDR_WIDTH));
     out.put(b" ");
 }
 
@@ -196,6 +198,5 @@ fn put_right<S: Sink>(out: &mut S, text: &[u8], width: usize) {
     out.put(text);
 }
 
-/// Room for one column: the longest (an IPv6 address with port) is 51
-/// bytes.
-const COLUMN_MAX: usize = 64;
+/// Room for a queue column: an `i32` has at most 11 characters.
+const QUEUE_MAX: usize = 12;

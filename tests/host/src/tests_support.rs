@@ -13,6 +13,10 @@ impl Sink for VecSink {
     fn put(&mut self, bytes: &[u8]) {
         self.0.extend_from_slice(bytes);
     }
+
+    fn position(&self) -> usize {
+        self.0.len()
+    }
 }
 
 /// The line `write_row` prints for `s`.
