@@ -73,6 +73,7 @@ rm -rf "$new" "$top/build.old"
 # headers the tree was made from gone too) go with them. The package's
 # kernel postrm hook removes a purged kernel's tree; this catches the rest.
 for old in "$trees"/*/headers; do
+    [ -f "$old" ] || continue
     d=$(dirname "$old"); r=${d##*/}
     [ "$r" = "$rel" ] || [ -d "/lib/modules/$r" ] || [ -d "$(cat "$old")" ] || rm -rf "$d"
 done
@@ -112,8 +113,9 @@ give_up() {
 # it exists, is a kernel source tree, and is of the kernel's version
 # (include/generated/uapi/linux/version.h of the headers).
 vh=$kdir/include/generated/uapi/linux/version.h
-kver=$(sed -n 's/^#define LINUX_VERSION_\(MAJOR\|PATCHLEVEL\|SUBLEVEL\) \([0-9]*\)$/\2/p' "$vh" 2>/dev/null |
-       paste -sd. -)
+kver=
+[ ! -f "$vh" ] || kver=$(sed -n 's/^#define LINUX_VERSION_\(MAJOR\|PATCHLEVEL\|SUBLEVEL\) \([0-9]*\)$/\2/p' "$vh" |
+                         paste -sd. -)
 makefile_version() {  # a kernel Makefile on stdin: VERSION.PATCHLEVEL.SUBLEVEL
     awk -F' *= *' '$1 == "VERSION" {v = $2} $1 == "PATCHLEVEL" {p = $2} $1 == "SUBLEVEL" {s = $2}
         END {if (v != "") print v "." p "." (s == "" ? 0 : s)}'
