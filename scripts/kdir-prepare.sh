@@ -82,15 +82,15 @@ done
 # the same headers (configuration and exports), wherever they are found.
 # RECIPE is how the tree was made: a tree of an older recipe is remade
 # when the source is here, and still used when it is not.
-key=$( { echo "$have_rustc"; echo "$have_bindgen"; cat "$kdir/.config" "$kdir/Module.symvers"; } |
-       sha256sum | cut -c1-16)
+tree_inputs() { echo "$have_rustc"; echo "$have_bindgen"; cat "$kdir/.config" "$kdir/Module.symvers"; }
+digest() { sha256sum | cut -c1-16; }
+key=$(tree_inputs | digest)
 meta() { sed -n "s/^$1=//p" "$tree/.knetstat-tree" 2>/dev/null; }
 # A tree of knetstat 1.0.0 has no .knetstat-tree; its key (in $top/key)
-# hashed recipe 1, the headers' path, rustc, bindgen, .config and
-# Module.symvers. If it is this kernel's, record that it is.
+# hashed recipe 1 and the headers' path before the same inputs. If it is
+# this kernel's, record that it is.
 if [ -f "$tree/rust/libkernel.rmeta" ] && [ ! -f "$tree/.knetstat-tree" ] && [ -f "$top/headers" ] &&
-   [ "$(cat "$top/key" 2>/dev/null)" = "$( { echo "recipe 1"; cat "$top/headers"; echo "$have_rustc"
-        echo "$have_bindgen"; cat "$kdir/.config" "$kdir/Module.symvers"; } | sha256sum | cut -c1-16)" ]; then
+   [ "$(cat "$top/key" 2>/dev/null)" = "$( { echo "recipe 1"; cat "$top/headers"; tree_inputs; } | digest)" ]; then
     printf 'key=%s\nrecipe=1\n' "$key" >"$tree/.knetstat-tree"
 fi
 good=0
@@ -98,9 +98,11 @@ good=0
 if [ $good = 1 ] && [ "$(meta recipe)" = "$RECIPE" ]; then
     echo "$tree"; exit 0
 fi
-# Stop here with one sentence; with a tree that is still good, use that
-# one instead and say why; with another tree, say that it is left as it was.
+# Stop here with one sentence, the new tree's remains removed; with a tree
+# that is still good, use that one instead and say why; with another tree,
+# say that it is left as it was.
 give_up() {
+    rm -rf "$new"
     if [ $good = 1 ]; then
         say "kernel $rel: using the Rust build tree made before in $tree (still this kernel's), not a new one: $*"
         echo "$tree"; exit 0
@@ -164,7 +166,7 @@ src=$new/src
 mkdir -p "$src"
 if [ -d "$src_in" ]; then cp -a "$src_in/." "$src/" >"$log" 2>&1
 else tar -xf "$src_in" -C "$src" --strip-components=1 >"$log" 2>&1; fi ||
-    { rm -rf "$new"; give_up "extracting $src_in failed: $(grep -m1 . "$log")."; }
+    give_up "extracting $src_in failed: $(grep -m1 . "$log")."
 cp "$kdir/.config" "$src/.config"
 # Without objtool and resolve_btfids (CONFIG_OBJTOOL= and
 # CONFIG_DEBUG_INFO_BTF= on the command line: make's variables, not the
@@ -174,7 +176,7 @@ cp "$kdir/.config" "$src/.config"
 # without them. The symbol check below proves it.
 make -C "$src" -j"$(nproc)" "${make_args[@]}" KERNELRELEASE="$rel" \
     CONFIG_OBJTOOL= CONFIG_DEBUG_INFO_BTF= olddefconfig modules_prepare >>"$log" 2>&1 ||
-    { rm -rf "$new"; give_up "rebuilding the Rust artifacts of kernel $rel failed: see $log ($(grep -m1 -E 'error|\*\*\*' "$log" || tail -1 "$log"))."; }
+    give_up "rebuilding the Rust artifacts of kernel $rel failed: see $log ($(grep -m1 -E 'error|\*\*\*' "$log" || tail -1 "$log"))."
 
 # The same configuration: the symbols that differ may only be ones Kconfig
 # derives from the build machine, which do not reach a module's build.
@@ -185,7 +187,7 @@ differ=$(diff <(grep '^CONFIG_' "$conf" | grep -Ev "$tolerated" | sort) \
               <(grep '^CONFIG_' "$src/include/config/auto.conf" | grep -Ev "$tolerated" | sort) |
          sed -n 's/^[<>] \(CONFIG_[A-Za-z0-9_]*\)=.*/\1/p' | sort -u | tr '\n' ' ')
 [ -z "$differ" ] ||
-    { rm -rf "$new"; give_up "the configuration rebuilt from $src_in differs from kernel $rel's in ${differ% }: that source is not the kernel's own."; }
+    give_up "the configuration rebuilt from $src_in differs from kernel $rel's in ${differ% }: that source is not the kernel's own."
 
 # The rebuilt crates are the stock ones: every Rust symbol the kernel
 # exports (Module.symvers) is defined by them. Crate hashes are part of
@@ -194,7 +196,7 @@ missing=$(comm -23 <(awk '$2 ~ /^_R/ {print $2}' "$kdir/Module.symvers" | sort -
                    <(nm --defined-only "$src"/rust/*.o | awk '{print $3}' | sort -u) | wc -l)
 exports=$(awk '$2 ~ /^_R/' "$kdir/Module.symvers" | wc -l)
 [ "$missing" = 0 ] ||
-    { rm -rf "$new"; give_up "the Rust crates rebuilt for kernel $rel do not match the kernel: $missing of its $exports Rust symbols are not defined by them (another rustc, source or configuration)."; }
+    give_up "the Rust crates rebuilt for kernel $rel do not match the kernel: $missing of its $exports Rust symbols are not defined by them (another rustc, source or configuration)."
 
 # The tree: the headers tree, its links to package directories (scripts)
 # made into copies so that files can be added, plus the rebuilt crates.
@@ -202,7 +204,7 @@ rsync -a --copy-unsafe-links "$headers/" "$new/build/"
 # Its Makefile names the tree it is in (KBUILD_OUTPUT=...): the copy.
 sed -i "s#^\(\(export \)\{0,1\}KBUILD_OUTPUT *= *\).*#\1$tree#" "$new/build/Makefile"
 grep -q "KBUILD_OUTPUT *= *$tree\$" "$new/build/Makefile" ||
-    { rm -rf "$new"; give_up "$headers/Makefile does not name its tree in KBUILD_OUTPUT=, so knetstat cannot make a copy of it with the Rust artifacts added."; }
+    give_up "$headers/Makefile does not name its tree in KBUILD_OUTPUT=, so knetstat cannot make a copy of it with the Rust artifacts added."
 mkdir -p "$new/build/rust"
 cp "$src"/rust/*.rmeta "$src"/rust/*.so "$new/build/rust/"
 [ ! -f "$src/scripts/target.json" ] || cp "$src/scripts/target.json" "$new/build/scripts/"
