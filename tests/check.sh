@@ -37,11 +37,13 @@ step() {
     if "$@"; then passed=$((passed + 1)); result=ok
     else failed=$((failed + 1)); failures+=("$name"); result=FAILED; fi
     echo "=== $name: $result ($((SECONDS - t0))s)"
-    table+=("$(printf '%6ss  %-6s  %s' $((SECONDS - t0)) "$result" "$name")")
+    row "$name" "$t0" "$result"
 }
+# A line of the table: name, $SECONDS when it began, result.
+row() { table+=("$(printf '%6ss  %-6s  %s' $((SECONDS - $2)) "$3" "$1")"); }
 # Work that is not a test (dependencies, kernels) goes into the table too:
 # note NAME T0, after it, with T0 the $SECONDS before it.
-note() { table+=("$(printf '%6ss  %-6s  %s' $((SECONDS - $2)) done "$1")"); }
+note() { row "$1" "$2" done; }
 summary() {
     echo; echo "=== steps and times"
     printf '%s\n' "${table[@]}"

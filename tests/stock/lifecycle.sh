@@ -39,7 +39,7 @@ finish() { echo "lifecycle: $pass passed, $fail failed"; [ $fail = 0 ]; exit; }
 base=$(tests/stock/root.sh lifecycle) || { echo "FAIL lifecycle: no root"; exit 1; }
 m() { sed -n "s/^$1=//p" "$base/etc/knetstat-stock"; }
 old=$(m release) new=$(m new_release) xy=$(m series) oldv=$(m old) newv=$(m new)
-ver=$(make -s --no-print-directory print-version) ver1=$(make -s --no-print-directory print-version).1
+ver=$(make -s --no-print-directory print-version); ver1=$ver.1
 root=$cache/lifecycle-run
 grep -q " $root[/ ]" /proc/self/mounts && die "something is mounted below $root."
 rm -rf "$root" && cp -a "$base" "$root" || die "cannot copy $base."
