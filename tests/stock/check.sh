@@ -88,6 +88,6 @@ check "VM tests on $rel, then modprobe refused with signatures enforced" tests/v
      if modprobe knetstat 2>/tmp/sig.err; then echo "FAIL loaded with signatures enforced"; r=1; fi
      sed "s/^/sig_enforce=1: /" /tmp/sig.err; grep -q "Key was rejected by service" /tmp/sig.err || r=1
      exit $r'
-cat "$tmp/check.log" | grep -E '^(vm:|ok|FAIL|[0-9]+ passed|sig_enforce)' | sed "s/^/  $distro vm: /"
+cat "$tmp/check.log" | grep -E '^(vm:|ok|FAIL|failed: |[0-9]+ passed|sig_enforce)' | sed "s/^/  $distro vm: /"
 lap "VM tests"
 finish

@@ -121,7 +121,7 @@ check "4. $old booted with knetstat $ver1: the VM tests" env VM_STOCK_RELEASE="$
     tests/vm/run.sh "$root" "" \
     "modprobe knetstat && grep -qx '$ver1' /sys/module/knetstat/version && python3 tests/vm/test_knetstat.py; r=\$?;
      modprobe -r knetstat && ! test -e /proc/net/tcpstat || r=1; exit \$r"
-grep -E '^(vm:|[0-9]+ passed)' "$tmp/check.log" | sed 's/^/  lifecycle vm: /'
+grep -E '^(vm:|failed: |[0-9]+ passed)' "$tmp/check.log" | sed 's/^/  lifecycle vm: /'
 lap "4. VM tests on $old"
 check "5. $old's cached tree removed by hand: skipped, naming its source; $new built" step5
 lap "5. tree removed"

@@ -226,17 +226,20 @@ def sh(cmd):
 
 def run_tests(tests, report=None):
     """Run test functions; print a line each, then report() if given, then
-    'N passed, N failed' as the last line."""
+    a line for each failed test with its exception (the last lines a log's
+    tail shows), and 'N passed, N failed' as the last line."""
     only = sys.argv[1:]
     passed = failed = 0
+    failures = []
     for t in tests:
         if only and t.__name__ not in only:
             continue
         t0 = time.time()
         try:
             t()
-        except Exception:
+        except Exception as e:
             failed += 1
+            failures.append("failed: %s: %s" % (t.__name__, repr(e)[:300]))
             print("FAIL %s (%.1fs)" % (t.__name__, time.time() - t0))
             traceback.print_exc(file=sys.stdout)
         else:
@@ -245,5 +248,7 @@ def run_tests(tests, report=None):
         sys.stdout.flush()
     if report:
         report()
+    for line in failures:
+        print(line)
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed or not passed else 0)

@@ -66,12 +66,17 @@ def sockets():
 
 
 def ours(text, ports):
-    """The lines of a file's text whose local port is one of ports, but
-    TIME_WAIT and request rows (they end after the state's space): left by
-    other tests, they may have one of those ports, and none of our sockets
-    is one."""
+    """The lines of a file's text between our sockets: both ports among
+    ports (or the foreign one '*'), and not TIME_WAIT or request rows (they
+    end after the state's space). Sockets other tests left may share one
+    port with ours (connect() reuses a local port towards another peer),
+    never both, and none of our sockets is in those states."""
+    def port_of(endpoint):
+        p = endpoint.rsplit(":", 1)[1]
+        return None if p == "*" else int(p)
     return [l for l in text.split("\n")[1:]
-            if l and not l.endswith(" ") and int(l.split()[2].rsplit(":", 1)[1]) in ports]
+            if l and not l.endswith(" ") and port_of(l.split()[2]) in ports
+            and port_of(l.split()[3]) in ports | {None}]
 
 
 def without_net_admin_items(line):
