@@ -17,14 +17,17 @@
 # nightly compiler" would fail every later build, with it or not.
 #
 # cargo-fuzz is installed from crates.io when missing (about 1 minute).
+# The build goes to ${KNETSTAT_CACHE:-~/.cache/knetstat}/fuzz-target, not
+# into the work tree: a fresh clone (CI's) then builds only what changed,
+# cargo's fingerprints deciding, not the whole instrumented tree (30 s).
 #
 # Growing the corpus by hand (from the repository root): fuzz into a
 # scratch directory, then add to the committed corpus only the inputs that
 # reach edges it does not (the seed-* files stay):
 #   export RUSTC_BOOTSTRAP=1 CARGO_CACHE_RUSTC_INFO=0
-#   mkdir -p /tmp/new && cargo fuzz run --fuzz-dir tests/fuzz write_row \
+#   mkdir -p /tmp/new && cargo fuzz run --fuzz-dir tests/fuzz --target-dir ~/.cache/knetstat/fuzz-target write_row \
 #       /tmp/new tests/fuzz/corpus/write_row -- -max_len=250 -max_total_time=600
-#   tests/fuzz/target/x86_64-unknown-linux-gnu/release/write_row -merge=1 \
+#   ~/.cache/knetstat/fuzz-target/x86_64-unknown-linux-gnu/release/write_row -merge=1 \
 #       -use_counters=0 -max_len=250 tests/fuzz/corpus/write_row /tmp/new
 # The seed-* files are seed_inputs() (src/seeds.rs), written by
 #   KNETSTAT_WRITE_SEEDS=$PWD/tests/fuzz/corpus/write_row \
@@ -46,6 +49,7 @@ cd "$root" || exit 2
 
 export RUSTC_BOOTSTRAP=1 CARGO_CACHE_RUSTC_INFO=0
 cargo_fuzz_version=0.13.2
+tdir=${KNETSTAT_CACHE:-$HOME/.cache/knetstat}/fuzz-target
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
     echo "installing cargo-fuzz $cargo_fuzz_version from crates.io"
@@ -53,7 +57,7 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 
 t0=$SECONDS
-if ! cargo fuzz build --fuzz-dir tests/fuzz "$target"; then
+if ! cargo fuzz build --fuzz-dir tests/fuzz --target-dir "$tdir" "$target"; then
     echo "fuzz $target: the build failed" >&2
     exit 2
 fi
@@ -66,7 +70,7 @@ trap 'rm -rf "$scratch"' EXIT
 
 # The scratch directory comes first: libFuzzer writes new inputs there.
 t1=$SECONDS
-cargo fuzz run --fuzz-dir tests/fuzz "$target" "$scratch" "tests/fuzz/corpus/$target" -- \
+cargo fuzz run --fuzz-dir tests/fuzz --target-dir "$tdir" "$target" "$scratch" "tests/fuzz/corpus/$target" -- \
     -max_total_time="$seconds" -max_len=250 -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -print_pcs=0 >"$log" 2>&1
 rc=$?

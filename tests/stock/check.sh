@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # knetstat on a stock Debian kernel, installed as an operator installs it.
 #
-#   tests/stock/check.sh trixie-backports|sid
+#   tests/stock/check.sh trixie-backports|sid|flavours
 #
 # 1. The root (tests/stock/root.sh): Debian with the kernel that
-#    linux-image-amd64 points to today, its headers and linux-source.
+#    linux-image-amd64 points to today (flavours: the other flavours of its
+#    version, cloud-amd64 and rt-amd64 today), headers and linux-source.
 # 2. There, as root (tests/stock/install.sh): apt-get install
 #    ./knetstat-dkms_<v>_all.deb, built from this tree. apt brings rustc, bindgen and the rest;
 #    DKMS builds the module for that kernel, rebuilding the Rust artifacts
@@ -13,14 +14,16 @@
 #    belong to no package): DKMS skips them, the package says why in one
 #    sentence each, and dpkg ends with the package installed. Then the
 #    cached Rust tree against bad rebuilds (tests/stock/prepare_test.sh).
-# 3. That kernel booted under QEMU with that root (tests/vm/run.sh):
-#    modprobe knetstat, the VM tests, modprobe -r. Any kernel report fails.
+# 3. Each kernel booted under QEMU with that root (tests/vm/run.sh), as such
+#    machines boot (the cloud flavour from a virtio disk): modprobe
+#    knetstat, the VM tests, modprobe -r; on PREEMPT_RT (where the bucket
+#    spinlocks sleep) the short stress run too. Any kernel report fails.
 # Prints 'N passed, N failed' and the time of each phase.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 . tests/stock/lib.sh
-distro=${1:?trixie-backports or sid}
+distro=${1:?trixie-backports, sid or flavours}
 pass=0 fail=0
 check() {  # name, command...
     local name=$1; shift
@@ -34,6 +37,8 @@ t=$SECONDS; lap() { echo "time $distro: $1 $((SECONDS - t))s"; t=$SECONDS; }
 root=$(tests/stock/root.sh "$distro") || { echo "FAIL $distro: no root"; exit 1; }
 lap root
 rel=$(sed -n 's/^release=//p' "$root/etc/knetstat-stock")
+# Every kernel of the root (roots made before releases= hold one).
+rels=$(sed -n 's/^releases=//p' "$root/etc/knetstat-stock"); rels=${rels:-$rel}
 ver=$(make -s --no-print-directory print-version)
 
 # Two kernels DKMS must skip, each with its own sentence.
@@ -53,41 +58,56 @@ lap "install (apt, DKMS)"
 sed -n '/^knetstat/p' "$tmp/apt.log"
 check "dpkg says installed" in_root "$root" sh -c \
     "dpkg -s knetstat-dkms | grep -qx 'Status: install ok installed' && ! dpkg --audit | grep -q ."
-check "DKMS built and installed it for $rel" in_root "$root" sh -c \
-    "dkms status knetstat | grep -x 'knetstat/$ver, $rel, x86_64: installed' && modinfo -k $rel knetstat"
+for r in $rels; do
+    check "DKMS built and installed it for $r" in_root "$root" sh -c \
+        "dkms status knetstat | grep -x 'knetstat/$ver, $r, x86_64: installed' && modinfo -k $r knetstat"
+done
 # These kernels enforce signatures under Secure Boot: DKMS signs the module
 # with its own key (made with openssl, which the package depends on).
-signed() {
+signed() {  # release
     in_root "$root" sh -c "
-        signer=\$(modinfo -F signer /lib/modules/$rel/updates/dkms/knetstat.ko*) &&
+        signer=\$(modinfo -F signer /lib/modules/$1/updates/dkms/knetstat.ko*) &&
         cn=\$(openssl x509 -in /var/lib/dkms/mok.pub -inform DER -noout -subject -nameopt multiline |
              sed -n 's/^ *commonName *= *//p') &&
         serial=\$(openssl x509 -in /var/lib/dkms/mok.pub -inform DER -noout -serial | sed 's/^serial=//') &&
-        key=\$(modinfo -F sig_key /lib/modules/$rel/updates/dkms/knetstat.ko* | tr -d ':') &&
+        key=\$(modinfo -F sig_key /lib/modules/$1/updates/dkms/knetstat.ko* | tr -d ':') &&
         echo \"signer '\$signer', sig_key \$key; DKMS's certificate: '\$cn', serial \$serial\" &&
         [ -n \"\$signer\" ] && [ \"\$signer\" = \"\$cn\" ] && [ \"\$key\" = \"\$serial\" ]"
 }
-check "the module is signed with DKMS's key" signed
-sed -n '/^signer/s/^/  /p' "$tmp/check.log"
+for r in $rels; do
+    check "the module for $r is signed with DKMS's key" signed "$r"
+    sed -n '/^signer/s/^/  /p' "$tmp/check.log"
+done
 check "the kernel without Rust is skipped, with its sentence" grep -qx \
     'knetstat: KDIR=/lib/modules/0.0.1-norust/build was built without Rust support .*' "$tmp/apt.log"
 check "the headers without Rust artifacts and no source are skipped, with the sentence" grep -q \
     "^knetstat: kernel 0.0.2-nosource's headers (.*) carry no Rust build artifacts and belong to no package" "$tmp/apt.log"
 remove_fakes
-check "the cached Rust tree is never lost (tests/stock/prepare_test.sh)" tests/stock/prepare_test.sh "$root"
-sed -n '/^\(ok\|FAIL\)/s/^/  /p' "$tmp/check.log"
+if [ "$distro" != flavours ]; then   # the same script whatever the flavour
+    check "the cached Rust tree is never lost (tests/stock/prepare_test.sh)" tests/stock/prepare_test.sh "$root"
+    sed -n '/^\(ok\|FAIL\)/s/^/  /p' "$tmp/check.log"
+fi
 
-# That very kernel, booted with that root.
+# Each kernel, booted with that root.
 # Then, signatures enforced (as under Secure Boot; sig_enforce can be
 # turned on, never off, at run time): DKMS's key is in no kernel keyring
 # here, as on a machine where it was not enrolled, so modprobe must fail.
-check "VM tests on $rel, then modprobe refused with signatures enforced" tests/vm/run.sh "$root" "" \
-    'modprobe knetstat && python3 tests/vm/test_knetstat.py; r=$?;
-     modprobe -r knetstat && ! test -e /proc/net/tcpstat || r=1
-     echo 1 >/sys/module/module/parameters/sig_enforce
-     if modprobe knetstat 2>/tmp/sig.err; then echo "FAIL loaded with signatures enforced"; r=1; fi
-     sed "s/^/sig_enforce=1: /" /tmp/sig.err; grep -q "Key was rejected by service" /tmp/sig.err || r=1
-     exit $r'
-cat "$tmp/check.log" | grep -E '^(vm:|ok|FAIL|failed: |[0-9]+ passed|sig_enforce)' | sed "s/^/  $distro vm: /"
-lap "VM tests"
+for r in $rels; do
+    what="VM tests" stress=true
+    if grep -qx 'CONFIG_PREEMPT_RT=y' "$root/boot/config-$r"; then
+        what="VM tests and stress (short)"
+        stress="python3 tests/vm/stress.py ${STRESS_SECONDS:-60} \$(modinfo -n knetstat)"
+        grep -qx 'CONFIG_DEBUG_KMEMLEAK=y' "$root/boot/config-$r" || stress+=" --without-kmemleak"
+    fi
+    check "$what on $r, then modprobe refused with signatures enforced" \
+        env VM_STOCK_RELEASE="$r" VM_TIMEOUT=1800 tests/vm/run.sh "$root" "" \
+        "modprobe knetstat && python3 tests/vm/test_knetstat.py && $stress; r=\$?;
+         modprobe -r knetstat && ! test -e /proc/net/tcpstat || r=1
+         echo 1 >/sys/module/module/parameters/sig_enforce
+         if modprobe knetstat 2>/tmp/sig.err; then echo 'FAIL loaded with signatures enforced'; r=1; fi
+         sed 's/^/sig_enforce=1: /' /tmp/sig.err; grep -q 'Key was rejected by service' /tmp/sig.err || r=1
+         exit \$r"
+    grep -E '^(vm:|ok|FAIL|failed: |left out: |[0-9]+ passed|sig_enforce)' "$tmp/check.log" | sed "s/^/  $distro vm: /"
+    lap "$what on $r"
+done
 finish

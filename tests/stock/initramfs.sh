@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Make (or reuse) the initramfs that boots a stock root's kernel under QEMU
-# with that root as its root file system over virtio-9p (tests/vm/run.sh).
+# with that root as its root file system (tests/vm/run.sh): over virtio-9p,
+# or from an ext4 image on a virtio disk where the kernel has no 9p
+# (root_transport in lib.sh).
 #
 #   tests/stock/initramfs.sh ROOT [RELEASE]    prints the initramfs's path
 #
 # RELEASE: the kernel of ROOT's /boot to boot, where it holds several.
 #
-# Its /init is busybox (the host's static one) loading the root's own 9p
-# modules: the kernel has virtio-pci built in, but 9p and what it needs are
-# modules. The initramfs sits next to the root (ROOT.initramfs) and is made
-# anew when the root's kernel, this script or busybox change.
+# Its /init is busybox (the host's static one) loading the root's own
+# modules for that (9p and 9pnet_virtio, or virtio_blk and ext4, each unless
+# built in: Debian builds virtio-pci in). The initramfs sits next to the
+# root (ROOT.initramfs.RELEASE) and is made anew when that kernel, this
+# script or busybox change.
 set -euo pipefail
 
 root=$(realpath "${1:?usage: initramfs.sh ROOT}")
@@ -25,8 +28,10 @@ else kernels=("$root"/boot/vmlinuz-*); fi
 release=${kernels[0]##*/vmlinuz-}
 mods=$root/lib/modules/$release
 [ -f "$mods/modules.dep" ] || die "no $mods/modules.dep in the root."
+. "$(dirname "$0")/lib.sh"
+transport=$(root_transport "$mods") || die "the root's kernel has neither 9p nor virtio_blk (modules or built in)."
 
-out=$root.initramfs
+out=$root.initramfs.$release
 key=$( { echo "$release"; stat -c '%s %Y' "${kernels[0]}" "$mods/modules.dep";
          sha256sum <"$0"; sha256sum <"$busybox"; } | sha256sum | cut -c1-16)
 if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
@@ -41,10 +46,12 @@ want() {  # module path relative to $mods, as modules.dep names it
     for d in $(sed -n "s|^$m: *||p" "$mods/modules.dep"); do want "$d"; done
     order+=("$m")
 }
-for name in 9p 9pnet_virtio; do
-    m=$(grep -oE "^[^:]*/$name\.ko(\.[a-z]+)?:" "$mods/modules.dep" | tr -d :) ||
-        die "the root's kernel has no $name module (nor is it built in, as run.sh needs)."
-    want "$m"
+case $transport in 9p) names="9p 9pnet_virtio" ;; blk) names="virtio_blk ext4" ;; esac
+for name in $names; do
+    if m=$(grep -oE "^[^:]*/$name\.ko(\.[a-z]+)?:" "$mods/modules.dep" | tr -d :); then want "$m"
+    elif ! grep -qE "/$name\.ko\$" "$mods/modules.builtin" 2>/dev/null; then
+        die "the root's kernel has no $name module, nor is it built in."
+    fi
 done
 
 stage=$(mktemp -d)
@@ -52,6 +59,7 @@ trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,dev,proc,sys,newroot,lib/modules}
 cp "$busybox" "$stage/bin/busybox"
 mknod "$stage/dev/console" c 5 1
+: >"$stage/modules"
 for m in "${order[@]}"; do
     base=${m##*/}
     case $m in
@@ -66,20 +74,25 @@ done
 cat >"$stage/init" <<'EOF'
 #!/bin/busybox sh
 # PID 1 of the stock-kernel initramfs (tests/stock/initramfs.sh): load the
-# 9p modules, mount the root read-only over 9p as the kernel command line
-# says (root=, rootflags=), and hand over to its init= (tests/vm/init.sh).
+# modules, mount the root read-only as the kernel command line says (root=,
+# rootfstype=, rootflags=), and hand over to its init= (tests/vm/init.sh).
 /bin/busybox --install -s /bin
 export PATH=/bin
 fail() { echo "initramfs: $*"; echo b > /proc/sysrq-trigger; sleep 60; }
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
-root=/dev/root flags=trans=virtio init=/sbin/init
+root=/dev/root fstype=9p flags= init=/sbin/init
 for w in $(cat /proc/cmdline); do
-    case $w in root=*) root=${w#root=} ;; rootflags=*) flags=${w#rootflags=} ;; init=*) init=${w#init=} ;; esac
+    case $w in
+    root=*) root=${w#root=} ;; rootfstype=*) fstype=${w#rootfstype=} ;;
+    rootflags=*) flags=${w#rootflags=} ;; init=*) init=${w#init=} ;;
+    esac
 done
 for m in $(cat /modules); do insmod /lib/modules/$m || fail "insmod $m failed"; done
-mount -t 9p -o "ro,$flags" "$root" /newroot || fail "cannot mount $root over 9p"
+# A disk appears when its driver has probed it, which may be after insmod.
+case $root in /dev/*) [ -e "$root" ] || for i in 1 2 3 4 5 6 7 8 9 10; do sleep 1; [ -e "$root" ] && break; done ;; esac
+mount -t "$fstype" -o "ro${flags:+,$flags}" "$root" /newroot || fail "cannot mount $root ($fstype)"
 [ -x "/newroot$init" ] || fail "no $init in the root"
 umount /proc /sys /dev
 exec switch_root /newroot "$init"
@@ -88,5 +101,5 @@ chmod 0755 "$stage/init"
 (cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
 mv "$out.tmp" "$out"
 echo "$key" >"$out.key"
-say "made $out for $release: $(tr '\n' ' ' <"$stage/modules")"
+say "made $out for $release ($transport): $(tr '\n' ' ' <"$stage/modules")"
 echo "$out"

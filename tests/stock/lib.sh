@@ -38,3 +38,16 @@ in_root() {
         exec chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
             LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"' sh "$root" ${#binds[@]} "${binds[@]}" "$@"
 }
+
+# root_transport MODULES_DIR (ROOT/lib/modules/RELEASE): how tests/vm/run.sh
+# gives that stock kernel its root. "9p" where the kernel has 9p (a module
+# or built in): the root directory itself, shared. Else "blk" where it has
+# virtio_blk: an ext4 image of the root on a virtio disk, as a cloud image
+# boots (Debian's cloud flavour has no 9p). Fails where it has neither.
+root_transport() {
+    local m
+    for m in 9p:9p virtio_blk:blk; do
+        grep -qE "/${m%:*}\.ko" "$1/modules.dep" "$1/modules.builtin" 2>/dev/null && { echo "${m#*:}"; return 0; }
+    done
+    return 1
+}

@@ -68,8 +68,9 @@ rsync -a --exclude=/.git --filter=':- .gitignore' ./ "$hi/" &&
       cat debian/changelog; } >"$hi/debian/changelog" &&
     deb1=$("$hi/pkg/mkdeb.sh" "$root/tmp") || die "cannot build the .deb of $ver1."
 apt_install() {  # what, as apt-get install arguments; output in ROOT/tmp/apt.log
-    # (no pty for dpkg: its lines would end in CR LF)
-    r "apt-get install -y -q -o Dpkg::Use-Pty=0 --no-install-recommends $1 >/tmp/apt.log 2>&1; r=\$?; cat /tmp/apt.log; exit \$r"
+    # (no pty for dpkg: its lines would end in CR LF; no initramfs: see
+    # root.sh)
+    r "INITRD=No apt-get install -y -q -o Dpkg::Use-Pty=0 --no-install-recommends $1 >/tmp/apt.log 2>&1; r=\$?; cat /tmp/apt.log; exit \$r"
 }
 
 installed_v() { [ "$(r "dpkg-query -W -f='\${Version}' $1")" = "$2" ]; }

@@ -2,7 +2,7 @@
 # Make (or reuse) a Debian root file system with a stock Rust-enabled Debian
 # kernel, for the VM tests (tests/vm/run.sh ROOT ...).
 #
-#   tests/stock/root.sh trixie-backports|sid|lifecycle
+#   tests/stock/root.sh trixie-backports|sid|flavours|lifecycle
 #
 # The root lives in ${KNETSTAT_CACHE:-~/.cache/knetstat}/stock/DISTRO: a
 # debootstrap minbase with linux-image-amd64, linux-headers-amd64, the
@@ -12,7 +12,13 @@
 # A root whose recorded kernel is still apt's candidate is reused (after an
 # apt-get update); any other is made anew. The root's path is the last line
 # of stdout; progress goes to stderr, apt's and debootstrap's output to
-# stock/DISTRO.log. KNETSTAT_MIRROR overrides the Debian mirror.
+# stock/DISTRO.log. KNETSTAT_MIRROR overrides the Debian mirror. Kernels are
+# installed with INITRD=No (Debian's hooks then make no initramfs, 20 s
+# each): tests/stock/initramfs.sh makes the one the VM boots with.
+#
+# flavours: trixie with backports and, instead of linux-image-amd64, every
+# other flavour of its version (linux-image-F, F ending in amd64: today
+# cloud-amd64 and rt-amd64), each with its headers; one linux-source-X.Y.
 #
 # lifecycle: trixie with backports, for tests/stock/lifecycle.sh: of the
 # newest linux-source-X.Y that backports keeps in two versions or more, the
@@ -25,8 +31,8 @@ distro=${1:-}
 case $distro in
 trixie-backports) suite=trixie; target=(-t trixie-backports) ;;
 sid) suite=sid; target=() ;;
-lifecycle) suite=trixie; target=(-t trixie-backports) ;;
-*) echo "stock: usage: root.sh trixie-backports|sid|lifecycle" >&2; exit 2 ;;
+flavours|lifecycle) suite=trixie; target=(-t trixie-backports) ;;
+*) echo "stock: usage: root.sh trixie-backports|sid|flavours|lifecycle" >&2; exit 2 ;;
 esac
 cache=${KNETSTAT_CACHE:-$HOME/.cache/knetstat}/stock
 root=$cache/$distro
@@ -38,10 +44,18 @@ tools="python3 iproute2 kmod procps coreutils util-linux mount hostname grep sed
 me=stock
 . "$(dirname "$0")/lib.sh"      # say, die, step, mirror, in_root
 
-# The kernel image version apt would install now.
+# The version apt would install now of linux-image-FLAVOUR (default amd64).
 candidate() {
-    in_root "$root" apt-cache -o APT::Default-Release="$distro" policy linux-image-amd64 |
+    in_root "$root" apt-cache -o APT::Default-Release="${target[1]:-$distro}" policy "linux-image-${1:-amd64}" |
         sed -n 's/^ *Candidate: *//p'
+}
+# flavours: the flavours other than amd64 whose candidate is amd64's.
+other_flavours() {
+    local v p
+    v=$(candidate) && [ -n "$v" ] || return 1
+    for p in $(in_root "$root" apt-cache pkgnames linux-image- | grep -E '^linux-image-([a-z0-9]+-)+amd64$' | sort); do
+        [ "$(candidate "${p#linux-image-}")" != "$v" ] || echo "${p#linux-image-}"
+    done
 }
 # lifecycle: "X.Y OLD NEW", the two newest versions of the newest
 # linux-source-X.Y that apt offers in two versions or more.
@@ -55,7 +69,11 @@ point_releases() {
 }
 # What the root must hold, to tell whether the one there still does.
 identity() {
-    if [ "$distro" = lifecycle ]; then point_releases; else candidate; fi
+    case $distro in
+    lifecycle) point_releases ;;
+    flavours) echo "$(candidate)" $(other_flavours) ;;
+    *) candidate ;;
+    esac
 }
 
 mkdir -p "$cache"
@@ -113,8 +131,9 @@ if [ "$distro" = lifecycle ]; then
     read -r xy old new < <(point_releases) || die "backports keeps no linux-source-X.Y in two versions."
     release=$(image_of "$xy" "$old") || die "no amd64 image of Linux $old."
     new_release=$(image_of "$xy" "$new") || die "no amd64 image of Linux $new."
+    releases=("$release")
     say "installing linux-image-$release, its headers and linux-source-$xy $old; downloading $new's"
-    step in_root "$root" apt-get install -y --no-install-recommends "${target[@]}" \
+    step in_root "$root" env INITRD=No apt-get install -y --no-install-recommends "${target[@]}" \
         "linux-image-$release=$old" "linux-headers-$release=$old" "linux-source-$xy=$old"
     step in_root "$root" apt-get install -y --download-only --no-install-recommends "${target[@]}" \
         "linux-image-$new_release=$new" "linux-headers-$new_release=$new" "linux-source-$xy=$new"
@@ -127,26 +146,40 @@ if [ "$distro" = lifecycle ]; then
         echo "new_release=$new_release"; echo "series=$xy"; echo "old=$old"; echo "new=$new"
         echo "mirror=$m"; } >"$marker.tmp"
 else
-    # The kernel: linux-image-amd64 depends on linux-image-RELEASE (= VERSION);
+    # A kernel: linux-image-F depends on linux-image-RELEASE (= VERSION);
     # linux-source-X.Y of that exact version is its source.
     ver=$(candidate)
     [ -n "$ver" ] || die "apt knows no linux-image-amd64 in $distro."
-    dep=$(in_root "$root" apt-cache show "linux-image-amd64=$ver" | sed -n 's/^Depends: //p' | head -1 |
-          tr ',' '\n' | sed -n 's/^ *linux-image-\([0-9][^ ]*\) (= \(.*\))$/\1 \2/p' | head -1)
-    [ -n "$dep" ] || die "cannot find which kernel linux-image-amd64 $ver depends on."
-    release=${dep% *}; image_ver=${dep#* }
+    flavours=amd64
+    if [ "$distro" = flavours ]; then
+        flavours=$(other_flavours | xargs)
+        [ -n "$flavours" ] || die "trixie-backports has no flavour of linux-image-amd64 $ver but amd64."
+    fi
+    pkgs=() releases=()
+    for f in $flavours; do
+        dep=$(in_root "$root" apt-cache show "linux-image-$f=$ver" | sed -n 's/^Depends: //p' | head -1 |
+              tr ',' '\n' | sed -n 's/^ *linux-image-\([0-9][^ ]*\) (= \(.*\))$/\1 \2/p' | head -1)
+        [ -n "$dep" ] || die "cannot find which kernel linux-image-$f $ver depends on."
+        releases+=("${dep% *}"); image_ver=${dep#* }
+        pkgs+=("linux-image-$f=$ver" "linux-headers-$f=$ver")
+    done
+    release=${releases[0]}
     xy=$(echo "$release" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
-    say "installing linux-image-$release $image_ver, linux-headers-amd64, linux-source-$xy"
-    step in_root "$root" apt-get install -y --no-install-recommends "${target[@]}" \
-        "linux-image-amd64=$ver" "linux-headers-amd64=$ver" "linux-source-$xy=$image_ver"
+    say "installing ${pkgs[*]}, linux-source-$xy"
+    step in_root "$root" env INITRD=No apt-get install -y --no-install-recommends "${target[@]}" \
+        "${pkgs[@]}" "linux-source-$xy=$image_ver"
     in_root "$root" apt-get clean
-    { echo "identity=$ver"; echo "distro=$distro"; echo "release=$release"; echo "image=$(q linux-image-amd64)"
-      echo "image_release=$(q "linux-image-$release")"; echo "headers=$(q linux-headers-amd64)"
+    { echo "identity=$(identity)"; echo "distro=$distro"; echo "release=$release"
+      echo "releases=${releases[*]}"; echo "image=$(q "linux-image-${flavours%% *}")"
+      echo "image_release=$(q "linux-image-$release")"; echo "headers=$(q "linux-headers-${flavours%% *}")"
       echo "source=$(q "linux-source-$xy")"; echo "mirror=$m"; } >"$marker.tmp"
 fi
 
-[ -f "$root/boot/vmlinuz-$release" ] || die "no /boot/vmlinuz-$release in the root after the install."
-[ "$(ls "$root"/boot/vmlinuz-* | wc -l)" = 1 ] || die "the root has more than one kernel in /boot."
+for r in "${releases[@]}"; do
+    [ -f "$root/boot/vmlinuz-$r" ] || die "no /boot/vmlinuz-$r in the root after the install."
+done
+[ "$(ls "$root"/boot/vmlinuz-* | wc -l)" = "${#releases[@]}" ] ||
+    die "the root has other kernels in /boot than ${releases[*]}."
 mv "$marker.tmp" "$marker"
 say "made $root in $(( $(date +%s) - start ))s: $(tr '\n' ' ' <"$marker")"
 echo "$root"

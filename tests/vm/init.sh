@@ -1,8 +1,9 @@
 #!/bin/sh
 # PID 1 inside the test VM (see tests/vm/run.sh). The host's root file system
-# is our read-only root over 9p; the share tagged "kout" is the host's result
-# directory: it holds `job` (what to run) and receives `output`, `status`
-# and `dmesg`.
+# (or a stock root) is our read-only root; the share tagged "kout" is the
+# host's result directory: it holds `job` (what to run) and receives
+# `output`, `status` and `dmesg`. A kernel without 9p gets it as an ext4
+# disk instead, named by kout=DEVICE on the command line.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/tmp/home LANG=C.UTF-8
 
@@ -24,12 +25,17 @@ mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /var/tmp
 [ -d /sys/kernel/debug ] && mount -t debugfs debugfs /sys/kernel/debug
 mkdir -p /run/kout "$HOME"
-mount -t 9p -o trans=virtio,version=9p2000.L kout /run/kout
+kout=
+for w in $(cat /proc/cmdline); do case $w in kout=*) kout=${w#kout=} ;; esac; done
+if [ -n "$kout" ]; then mount -t ext4 "$kout" /run/kout
+else mount -t 9p -o trans=virtio,version=9p2000.L kout /run/kout; fi
 out=/run/kout
 
 finish() {
     echo "$1" > $out/status
     dmesg > $out/dmesg 2>&1
+    # A disk's writes reach the host only once it is written back.
+    [ -z "$kout" ] || umount $out || sync
     echo b > /proc/sysrq-trigger   # QEMU runs with -no-reboot: this ends it
 }
 

@@ -9,7 +9,11 @@
 # kernel in /boot) is booted with that kernel and an initramfs from
 # tests/stock/initramfs.sh, and is the root file system instead of the
 # host's. The work tree ($PWD), tests/vm, the module and VM_EXPOSE are first
-# copied into it at the same paths (without .git and build output).
+# copied into it at the same paths (without .git and build output). A stock
+# kernel without 9p (Debian's cloud flavour) boots as a cloud image does:
+# from an ext4 image of that root on a virtio disk (without /usr/src and
+# apt's and knetstat's caches, which no test reads), its results on a
+# second disk; its output is shown when it ends, not while it runs.
 #
 # Exit status: the command's, or
 #   124  the VM did not finish within VM_TIMEOUT seconds (default 900)
@@ -28,7 +32,7 @@ kdir=${1:?kernel build dir}; module=${2?module path or ""}; cmd=${3:?command}
 here=$(cd "$(dirname "$0")" && pwd)
 bzimage=$kdir/arch/x86/boot/bzImage
 [ -z "$module" ] || module=$(realpath "$module")
-stock=
+stock= transport=9p
 if [ ! -f "$bzimage" ] && compgen -G "$kdir/boot/vmlinuz-*" >/dev/null; then
     stock=$(realpath "$kdir")
     if [ -n "${VM_STOCK_RELEASE:-}" ]; then kernels=("$stock/boot/vmlinuz-$VM_STOCK_RELEASE")
@@ -36,6 +40,9 @@ if [ ! -f "$bzimage" ] && compgen -G "$kdir/boot/vmlinuz-*" >/dev/null; then
     [ ${#kernels[@]} = 1 ] ||
         { echo "vm: $stock must hold exactly one kernel in /boot, or set VM_STOCK_RELEASE" >&2; exit 125; }
     bzimage=${kernels[0]}
+    . "$here/../stock/lib.sh"
+    transport=$(root_transport "$stock/lib/modules/${bzimage##*/vmlinuz-}") ||
+        { echo "vm: the kernel $bzimage has neither 9p nor virtio_blk" >&2; exit 125; }
     initrd=$("$here/../stock/initramfs.sh" "$stock" "${VM_STOCK_RELEASE:-}") || exit 125
     [ "$PWD" != / ] || { echo "vm: run from the work tree, not from /" >&2; exit 125; }
     # What the command sees at the same paths as on the host.
@@ -53,7 +60,11 @@ fi
 [ -f "$bzimage" ] || { echo "vm: no kernel image at $bzimage" >&2; exit 125; }
 
 out=$(mktemp -d /tmp/knetstat-vm.XXXXXX)
-cleanup() { [ "${VM_KEEP:-0}" = 1 ] && echo "vm: results kept in $out" >&2 || rm -rf "$out"; }
+disk=$stock.disk   # blk: the root's image, next to the root (it is big)
+cleanup() {
+    [ "$transport" = 9p ] || rm -f "$disk" "$out.kout"
+    [ "${VM_KEEP:-0}" = 1 ] && echo "vm: results kept in $out" >&2 || rm -rf "$out"
+}
 trap cleanup EXIT
 printf '%s\n%s\n%s\n' "$PWD" "$module" "$cmd" > "$out/job"
 # The host's toolchain (rustup, cargo) for commands that build inside; a
@@ -67,8 +78,12 @@ fi
 printf 'VM_EXPOSE=%q\n' "${VM_EXPOSE:-}" >> "$out/env"
 : > "$out/output"
 
-append="console=ttyS0 loglevel=5 root=/dev/root rootfstype=9p"
-append+=" rootflags=trans=virtio,version=9p2000.L,msize=262144 ro"
+if [ "$transport" = 9p ]; then
+    append="console=ttyS0 loglevel=5 root=/dev/root rootfstype=9p"
+    append+=" rootflags=trans=virtio,version=9p2000.L,msize=262144 ro"
+else
+    append="console=ttyS0 loglevel=5 root=/dev/vda rootfstype=ext4 ro kout=/dev/vdb"
+fi
 append+=" init=$here/init.sh panic=-1 hung_task_timeout_secs=60"
 # Under TCG the clocksource watchdog finds the TSC "unstable" and falls back
 # to jiffies: timestamps then move in 4 ms steps (HZ=250), which ruins the
@@ -81,18 +96,35 @@ append+=" tsc=reliable"
 [ -n "$stock" ] || append+=" acpi=noirq"
 
 # The test kernel with the host's root, or a stock root with its own kernel
-# and initramfs.
+# and initramfs: shared over 9p, or as disks.
 rootdir=/ initrd_arg=()
 [ -z "$stock" ] || rootdir=$stock initrd_arg=(-initrd "$initrd")
+if [ "$transport" = 9p ]; then
+    shares=(-fsdev local,id=root,path="$rootdir",security_model=none,readonly=on,multidevs=remap
+            -device virtio-9p-pci,fsdev=root,mount_tag=/dev/root
+            -fsdev local,id=kout,path="$out",security_model=none
+            -device virtio-9p-pci,fsdev=kout,mount_tag=kout)
+else
+    # The root's size with the directories left out as empty ones (a
+    # private tmpfs over each: mke2fs -d and du -x see them empty), and
+    # room for ext4's own.
+    unshare -m sh -c 'r=$1 disk=$2
+        for d in usr/src var/cache/apt var/cache/knetstat; do
+            [ ! -d "$r/$d" ] || mount -t tmpfs -o size=1m,mode=0755 none "$r/$d" || exit 1
+        done
+        mb=$(du -smx "$r" | cut -f1)
+        exec mke2fs -q -F -t ext4 -d "$r" -E root_owner=0:0 "$disk" "$((mb + mb / 4 + 256))M"' \
+        sh "$stock" "$disk" || { echo "vm: cannot make the root disk $disk" >&2; exit 125; }
+    mke2fs -q -F -t ext4 -d "$out" "$out.kout" 64M ||
+        { echo "vm: cannot make the result disk" >&2; exit 125; }
+    shares=(-drive file="$disk",if=virtio,format=raw,readonly=on
+            -drive file="$out.kout",if=virtio,format=raw)
+fi
 
 timeout --signal=KILL "${VM_TIMEOUT:-900}" \
   qemu-system-x86_64 -accel tcg,thread=multi -nodefaults -no-reboot -display none \
     -smp "${VM_CPUS:-2}" -m "${VM_MEM:-2G}" \
-    -kernel "$bzimage" "${initrd_arg[@]}" -append "$append" \
-    -fsdev local,id=root,path="$rootdir",security_model=none,readonly=on,multidevs=remap \
-    -device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \
-    -fsdev local,id=kout,path="$out",security_model=none \
-    -device virtio-9p-pci,fsdev=kout,mount_tag=kout \
+    -kernel "$bzimage" "${initrd_arg[@]}" -append "$append" "${shares[@]}" \
     -serial file:"$out/console" -monitor none &
 qemu=$!
 # Stream the command's output while it runs.
@@ -100,6 +132,12 @@ tail -n +1 -f --pid=$qemu "$out/output" &
 tailer=$!
 rc=0; wait $qemu || rc=$?
 wait $tailer 2>/dev/null || true
+if [ "$transport" = blk ]; then
+    for f in output status dmesg; do
+        rm -f "$out/$f"; debugfs -R "dump /$f $out/$f" "$out.kout" 2>/dev/null || true
+    done
+    cat "$out/output" 2>/dev/null || true
+fi
 
 status=$(cat "$out/status" 2>/dev/null || true)
 if [ -z "$status" ]; then

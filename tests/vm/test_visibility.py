@@ -65,18 +65,23 @@ def sockets():
     return socks, ports
 
 
-def ours(text, ports):
-    """The lines of a file's text between our sockets: both ports among
-    ports (or the foreign one '*'), and not TIME_WAIT or request rows (they
-    end after the state's space). Sockets other tests left may share one
-    port with ours (connect() reuses a local port towards another peer),
-    never both, and none of our sockets is in those states."""
+def between_ours(local, foreign, ports):
+    """Whether a socket of endpoints local and foreign ("ADDR:PORT") is
+    one of ours: both ports among ports, or the foreign one '*'. Sockets
+    other tests left may share one port with ours (connect() reuses a
+    local port towards another peer), never both."""
     def port_of(endpoint):
         p = endpoint.rsplit(":", 1)[1]
         return None if p == "*" else int(p)
+    return port_of(local) in ports and port_of(foreign) in ports | {None}
+
+
+def ours(text, ports):
+    """The lines of a file's text of our sockets (between_ours), but
+    TIME_WAIT and request rows (they end after the state's space): none of
+    our sockets is in those states."""
     return [l for l in text.split("\n")[1:]
-            if l and not l.endswith(" ") and port_of(l.split()[2]) in ports
-            and port_of(l.split()[3]) in ports | {None}]
+            if l and not l.endswith(" ") and between_ours(l.split()[2], l.split()[3], ports)]
 
 
 def without_net_admin_items(line):
@@ -131,7 +136,8 @@ def ss_marks(cmd_prefix, ports):
     marks = {}
     for line in run(cmd_prefix + ["ss", "-Htane"]).splitlines():
         f = line.split()
-        if len(f) > 3 and int(f[3].rsplit(":", 1)[1]) in ports["tcpstat"] | ports["tcp6stat"]:
+        if len(f) > 4 and f[0] in ("LISTEN", "ESTAB") and \
+                between_ours(f[3], f[4], ports["tcpstat"] | ports["tcp6stat"]):
             mark = [w for w in f if w.startswith("fwmark:")]
             marks.setdefault(int(f[3].rsplit(":", 1)[1]), set()).add(mark[0] if mark else None)
     return marks
