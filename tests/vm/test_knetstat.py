@@ -375,9 +375,13 @@ time.sleep(30)
         p = subprocess.Popen(["ip", "netns", "exec", ns, "python3", "-c", prog],
                              stdout=subprocess.PIPE, text=True)
         tport, uport = map(int, p.stdout.readline().split())
-        assert len(find("tcpstat", lport=tport, netns=ns)) == 1
-        assert len(find("udpstat", lport=uport, netns=ns)) == 1
-        assert find("tcpstat", lport=tport) == [] and find("udpstat", lport=uport) == []
+        assert len(find("tcpstat", lport=tport, netns=ns)) == 1, rows("tcpstat", ns)
+        assert len(find("udpstat", lport=uport, netns=ns)) == 1, rows("udpstat", ns)
+        # Not in the initial namespace's files. Ports are per namespace: a
+        # connection earlier tests left there (TIME_WAIT) may have the same
+        # local port, a listener may not.
+        assert find("tcpstat", lport=tport, state="LSTN") == [], rows("tcpstat")
+        assert find("udpstat", lport=uport) == [], rows("udpstat")
         # and a socket of the initial namespace is not in the other one
         l = socket.socket()
         l.bind(("127.0.0.1", 0))
