@@ -28,6 +28,23 @@ fail() { echo "knetstat: $*" >&2; exit 1; }
 say() { echo "knetstat-prepare: $*" >&2; }
 
 conf=$kdir/include/config/auto.conf
+# Ubuntu's layout: the headers' rust/ is a link to ../linux-lib-rust-<release>/rust,
+# which the package linux-lib-rust-<release> installs; until then it dangles.
+# On Ubuntu's HWE kernels the link names a directory no package installs,
+# the artifacts being under another linux-lib-rust-* name beside it: say
+# where, for the operator to judge (nothing here tells whose they are).
+if [ -L "$kdir/rust" ] && [ ! -e "$kdir/rust/libkernel.rmeta" ] && grep -qs '^CONFIG_RUST=y' "$conf"; then
+    link=$(readlink "$kdir/rust"); pkg=$(basename "$(dirname "$link")")
+    case $link in /*) near=$(dirname "$(dirname "$link")") ;; *) near=$kdir/$(dirname "$(dirname "$link")") ;; esac
+    rel=$(cat "$kdir/include/config/kernel.release" 2>/dev/null || true); ver=${rel%%-[a-z]*}
+    found=
+    for d in "$near"/linux-lib-rust-*"$ver"*/rust; do
+        [ -n "$ver" ] && [ -f "$d/libkernel.rmeta" ] && found+=${found:+, }$(realpath "$d")
+    done
+    [ -z "$found" ] ||
+        fail "KDIR=$kdir's Rust build artifacts are a link to $link, which does not exist, but $found (named for version $ver) has them: if they are this kernel's, point the link there (ln -sfn THAT_DIRECTORY $kdir/rust)."
+    fail "KDIR=$kdir's Rust build artifacts are a link to $link, which does not exist: install the package that holds them (on Ubuntu: apt-get install $pkg)."
+fi
 # Nothing to do: scripts/kdir-check.sh judges everything else.
 if [ ! -f "$conf" ] || ! grep -q '^CONFIG_RUST=y' "$conf" || [ -f "$kdir/rust/libkernel.rmeta" ]; then
     echo "$kdir"; exit 0

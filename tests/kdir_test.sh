@@ -47,5 +47,22 @@ cp "$good/include/config/auto.conf" "$good/include/config/kernel.release" "$tmp/
 KNETSTAT_TREES=$tmp/trees expect_error "headers without Rust artifacts, no source" "$tmp/noartifacts" \
     "headers ($tmp/noartifacts) carry no Rust build artifacts and belong to no package"
 
+# Ubuntu's layout: the headers' rust/ a link into linux-lib-rust-<release>,
+# dangling until that package is installed; on its HWE kernels, the link
+# names a directory no package installs and the artifacts sit beside it
+# under another name.
+ubuntu=$tmp/usr/src/linux-headers-9.9.9-1-generic
+mkdir -p "$ubuntu/include/config"
+touch "$ubuntu/Makefile" "$ubuntu/.config" "$ubuntu/Module.symvers"
+cp "$good/include/config/auto.conf" "$ubuntu/include/config/"
+echo 9.9.9-1-generic >"$ubuntu/include/config/kernel.release"
+ln -s ../linux-lib-rust-9.9.9-1-generic/rust "$ubuntu/rust"
+expect_error "Ubuntu's headers, linux-lib-rust not installed" "$ubuntu" \
+    "a link to ../linux-lib-rust-9.9.9-1-generic/rust, which does not exist: install the package that holds them (on Ubuntu: apt-get install linux-lib-rust-9.9.9-1-generic)"
+mkdir -p "$tmp/usr/src/linux-lib-rust-hwe-9.9-9.9.9-1/rust"
+touch "$tmp/usr/src/linux-lib-rust-hwe-9.9-9.9.9-1/rust/libkernel.rmeta"
+expect_error "Ubuntu's HWE headers, the artifacts under another name" "$ubuntu" \
+    "which does not exist, but $tmp/usr/src/linux-lib-rust-hwe-9.9-9.9.9-1/rust (named for version 9.9.9-1) has them"
+
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
