@@ -17,7 +17,9 @@
 # 3. Each kernel booted under QEMU with that root (tests/vm/run.sh), as such
 #    machines boot (the cloud flavour from a virtio disk): modprobe
 #    knetstat, the VM tests, modprobe -r; on PREEMPT_RT (where the bucket
-#    spinlocks sleep) the short stress run too. Any kernel report fails.
+#    spinlocks sleep) the short stress run too; the modules prepare_test.sh
+#    built from other distributions' layouts loaded and unloaded. Any
+#    kernel report fails.
 # Prints 'N passed, N failed' and the time of each phase.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -103,11 +105,16 @@ for r in $rels; do
         env VM_STOCK_RELEASE="$r" VM_TIMEOUT=1800 tests/vm/run.sh "$root" "" \
         "modprobe knetstat && python3 tests/vm/test_knetstat.py && $stress; r=\$?;
          modprobe -r knetstat && ! test -e /proc/net/tcpstat || r=1
+         for m in /usr/src/knetstat-layouts/*.ko; do   # prepare_test.sh's, where it ran
+             [ -f \$m ] || continue
+             if insmod \$m && head -1 /proc/net/tcpstat | grep -q Recv-Q && rmmod knetstat; then echo \"layout: \$m loaded\"
+             else echo \"FAIL layout: \$m\"; r=1; fi
+         done
          echo 1 >/sys/module/module/parameters/sig_enforce
          if modprobe knetstat 2>/tmp/sig.err; then echo 'FAIL loaded with signatures enforced'; r=1; fi
          sed 's/^/sig_enforce=1: /' /tmp/sig.err; grep -q 'Key was rejected by service' /tmp/sig.err || r=1
          exit \$r"
-    grep -E '^(vm:|ok|FAIL|failed: |left out: |[0-9]+ passed|sig_enforce)' "$tmp/check.log" | sed "s/^/  $distro vm: /"
+    grep -E '^(vm:|ok|FAIL|failed: |left out: |layout: |[0-9]+ passed|sig_enforce)' "$tmp/check.log" | sed "s/^/  $distro vm: /"
     lap "$what on $r"
 done
 finish

@@ -4,22 +4,27 @@
 #   tests/stock/lifecycle.sh
 #
 # In a copy of the root of tests/stock/root.sh lifecycle (trixie with
-# backports, the kernel OLD of the older of the two newest versions of
-# linux-source-X.Y installed, NEW's packages in apt's cache), with apt:
-#  1. knetstat-dkms V (this tree): built for OLD, its Rust tree rebuilt
-#     from linux-source-X.Y OLD;
-#  2. NEW's image, headers and source: built for NEW by DKMS's kernel hook;
-#     linux-source-X.Y moves to NEW, OLD's source is gone;
-#  3. knetstat-dkms V.1 over V: rebuilt for both, OLD from its cached tree;
-#  4. OLD booted with that module: the VM tests;
-#  5. OLD's cached tree removed by hand, V.1 installed again: OLD skipped
+# backports, trixie's own kernel BASE installed: 6.12, without Rust; in
+# apt's cache, the kernels OLD and NEW of the two newest versions of
+# linux-source-X.Y), with apt:
+#  1. knetstat-dkms V (this tree), the package first: BASE skipped with
+#     its sentence, the package installed;
+#  2. OLD's image, headers and source: built for OLD by DKMS's kernel hook,
+#     its Rust tree rebuilt from linux-source-X.Y OLD;
+#  3. NEW's: built for NEW the same way; linux-source-X.Y moves to NEW,
+#     OLD's source is gone;
+#  4. knetstat-dkms V.1 over V: rebuilt for both, OLD from its cached tree;
+#  5. OLD booted with that module: the VM tests;
+#  6. OLD's cached tree removed by hand, V.1 installed again: OLD skipped
 #     with the sentence naming its source, NEW built, nothing else breaks;
-#  6. OLD's kernel purged: nothing of knetstat left for it;
-#  7. knetstat-dkms purged: nothing left at all.
+#  7. OLD's kernel purged: nothing of knetstat left for it;
+#  8. knetstat-dkms purged: nothing left at all.
 # After each: dpkg --audit empty and dkms status as expected. The Rust
 # trees are kept on the host by release (stock/trees), and put back in the
 # next run's copy, so that a warm run rebuilds none (kdir-prepare still
-# judges whether each is good). Prints 'N passed, N failed'.
+# judges whether each is good). Each goes in just before its kernel is
+# installed: before, it is the tree of a kernel that is gone, which any
+# build sweeps away, as it should. Prints 'N passed, N failed'.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -38,16 +43,16 @@ finish() { echo "lifecycle: $pass passed, $fail failed"; [ $fail = 0 ]; exit; }
 
 base=$(tests/stock/root.sh lifecycle) || { echo "FAIL lifecycle: no root"; exit 1; }
 m() { sed -n "s/^$1=//p" "$base/etc/knetstat-stock"; }
-old=$(m release) new=$(m new_release) xy=$(m series) oldv=$(m old) newv=$(m new)
+old=$(m release) new=$(m new_release) xy=$(m series) oldv=$(m old) newv=$(m new) basek=$(m base_release)
 ver=$(make -s --no-print-directory print-version); ver1=$ver.1
 root=$cache/lifecycle-run
 grep -q " $root[/ ]" /proc/self/mounts && die "something is mounted below $root."
 rm -rf "$root" && cp -a "$base" "$root" || die "cannot copy $base."
-for rel in "$old" "$new"; do
-    [ ! -d "$cache/trees/$rel" ] || { mkdir -p "$root/var/cache/knetstat" &&
-        cp -a "$cache/trees/$rel" "$root/var/cache/knetstat/"; }
-done
-lap "root ($old, then $new)"
+seed() {  # release: put back the tree kept for it, if any
+    [ ! -d "$cache/trees/$1" ] || { mkdir -p "$root/var/cache/knetstat" &&
+        cp -a "$cache/trees/$1" "$root/var/cache/knetstat/"; }
+}
+lap "root ($basek; $old, then $new)"
 r() { in_root "$root" sh -c "$1"; }
 audit() { r '! dpkg --audit | grep .'; }
 # dkms status lines for knetstat, exactly.
@@ -74,41 +79,53 @@ apt_install() {  # what, as apt-get install arguments; output in ROOT/tmp/apt.lo
 }
 
 installed_v() { [ "$(r "dpkg-query -W -f='\${Version}' $1")" = "$2" ]; }
+kernel() {  # release, version: its image, headers and source, from backports
+    apt_install "-t trixie-backports linux-image-$1=$2 linux-headers-$1=$2 linux-source-$xy=$2"
+}
 step1() {
-    apt_install "/tmp/${deb##*/}" && audit && status_is "$(line "$ver" "$old")" &&
-        r "test -f /var/cache/knetstat/$old/build/.knetstat-tree"
+    apt_install "/tmp/${deb##*/}" && audit && status_is "knetstat/$ver: added" &&
+        grep -q "^knetstat: KDIR=/lib/modules/$basek/build was built without Rust support" "$root/tmp/apt.log" &&
+        grep -q "without Rust support" "$root/var/lib/knetstat/skipped/$basek"
 }
 step2() {
-    apt_install "-t trixie-backports linux-image-$new=$newv linux-headers-$new=$newv linux-source-$xy=$newv" &&
-        audit && status_is "$(line "$ver" "$old")" "$(line "$ver" "$new")" && installed_v "linux-source-$xy" "$newv"
+    kernel "$old" "$oldv" && audit && status_is "$(line "$ver" "$old")" &&
+        r "test -f /var/cache/knetstat/$old/build/.knetstat-tree"
+}
+step3() {
+    kernel "$new" "$newv" && audit && status_is "$(line "$ver" "$old")" "$(line "$ver" "$new")" &&
+        installed_v "linux-source-$xy" "$newv"
 }
 rmeta() { r "stat -c '%i %Y' /var/cache/knetstat/$old/build/rust/libkernel.rmeta"; }
-step3() {
+step4() {
     apt_install "/tmp/${deb1##*/}" && audit && status_is "$(line "$ver1" "$old")" "$(line "$ver1" "$new")" &&
         [ "$(rmeta)" = "$tree_id" ] &&
         ! r "grep -q knetstat-prepare /var/lib/dkms/knetstat/$ver1/$old/x86_64/log/make.log 2>/dev/null"
 }
-step5() {
+step6() {
     r "rm -rf /var/cache/knetstat/$old" && apt_install "--reinstall /tmp/${deb1##*/}" && audit &&
         status_is "$(line "$ver1" "$new")" &&
         grep -qxF "knetstat-dkms: not built for kernel $old:" "$root/tmp/apt.log" &&
         grep -qF "knetstat: kernel $old's headers carry no Rust build artifacts, so knetstat rebuilds them from the kernel's source: apt-get install linux-source-$xy=$oldv (installed: $newv)." "$root/tmp/apt.log"
 }
-step6() {
+step7() {
     r "apt-get purge -y -q linux-image-$old linux-headers-$old" && audit && status_is "$(line "$ver1" "$new")" &&
         r "! ls -d /var/cache/knetstat/$old /var/lib/knetstat/skipped/$old /var/lib/dkms/knetstat/*/$old \
             /lib/modules/$old/updates/dkms/knetstat.ko* 2>/dev/null | grep ."
 }
-step7() {
+step8() {
     r "apt-get purge -y -q knetstat-dkms" && audit &&
         r "! ls -d /usr/src/knetstat-* /var/lib/dkms/knetstat /var/cache/knetstat /var/lib/knetstat \
             /etc/kernel/postrm.d/knetstat-dkms /lib/modules/*/updates/dkms/knetstat.ko* 2>/dev/null | grep ."
 }
 
-check "1. knetstat-dkms $ver: built for $old" step1
-lap "1. install"
-check "2. $new installed: built for it too, linux-source-$xy moved to $newv" step2
-lap "2. point release"
+check "1. knetstat-dkms $ver with only $basek: skipped with its sentence, installed" step1
+lap "1. package first"
+seed "$old"
+check "2. $old installed: built for it by DKMS's kernel hook" step2
+lap "2. the backports kernel"
+seed "$new"
+check "3. $new installed: built for it too, linux-source-$xy moved to $newv" step3
+lap "3. point release"
 # Keep both trees for the next run.
 mkdir -p "$cache/trees"
 for rel in "$old" "$new"; do
@@ -116,19 +133,19 @@ for rel in "$old" "$new"; do
         rsync -a --delete "$root/var/cache/knetstat/$rel/" "$cache/trees/$rel/"
 done
 tree_id=$(rmeta)
-check "3. knetstat-dkms $ver1 over $ver: rebuilt for both kernels, $old from its cached tree" step3
-lap "3. upgrade"
-check "4. $old booted with knetstat $ver1: the VM tests" env VM_STOCK_RELEASE="$old" \
+check "4. knetstat-dkms $ver1 over $ver: rebuilt for both kernels, $old from its cached tree" step4
+lap "4. upgrade"
+check "5. $old booted with knetstat $ver1: the VM tests" env VM_STOCK_RELEASE="$old" \
     tests/vm/run.sh "$root" "" \
     "modprobe knetstat && grep -qx '$ver1' /sys/module/knetstat/version && python3 tests/vm/test_knetstat.py; r=\$?;
      modprobe -r knetstat && ! test -e /proc/net/tcpstat || r=1; exit \$r"
 grep -E '^(vm:|failed: |[0-9]+ passed)' "$tmp/check.log" | sed 's/^/  lifecycle vm: /'
-lap "4. VM tests on $old"
-check "5. $old's cached tree removed by hand: skipped, naming its source; $new built" step5
-lap "5. tree removed"
-check "6. $old purged: nothing of knetstat left for it" step6
-check "7. knetstat-dkms purged: nothing left" step7
-lap "6, 7. purges"
+lap "5. VM tests on $old"
+check "6. $old's cached tree removed by hand: skipped, naming its source; $new built" step6
+lap "6. tree removed"
+check "7. $old purged: nothing of knetstat left for it" step7
+check "8. knetstat-dkms purged: nothing left" step8
+lap "7, 8. purges"
 # A failed run leaves its root for a look.
 [ $fail != 0 ] || rm -rf "$root"
 finish

@@ -18,7 +18,12 @@
 #  - a tree of knetstat 1.0.0 (no record in the tree, its key beside it):
 #    taken over as it is;
 #  - a decoy rustc of another version first on PATH: the kernel's rustc-X.Y
-#    or RUSTC= used; with neither, the sentence names the apt command.
+#    or RUSTC= used; with neither, the sentence names the apt command;
+#  - other distributions' layouts, simulated from the tree: Arch's
+#    (headers that carry the artifacts) and Ubuntu's (the headers' rust/ a
+#    link to ../linux-lib-rust-<release>/rust): built straight from them,
+#    nothing rebuilt; the modules are left in /usr/src/knetstat-layouts for
+#    tests/stock/check.sh to load in the VM.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/stock/lib.sh"
@@ -111,6 +116,25 @@ if [ $rc != 0 ] && [ "$(grep -cv '^make.*Error' <<<"$out")" = 1 ] &&
    grep -qF "but rustc on PATH is 'rustc 0.0.1 (decoy 2026-01-01)' and no rustc-X.Y there is the kernel's: a Rust module must be built with the same rustc as its kernel: apt-get install rustc=$v rust-src=$v, or RUSTC= naming that rustc." <<<"$out"
 then ok "a decoy rustc and no other: one sentence with the apt command ($v)"
 else bad "a decoy rustc and no other (status $rc)" "$out"; fi
+
+# Other distributions' layouts, made from the tree (hard links, but for the
+# Makefile, which names its own tree as a packaged one does).
+lay=/usr/src/knetstat-layouts
+r "rm -rf $lay /usr/src/linux-lib-rust-knetstat-$rel && mkdir -p $lay &&
+   cp -al $tree $lay/arch && cp -al $tree $lay/ubuntu &&
+   mkdir /usr/src/linux-lib-rust-knetstat-$rel && mv $lay/ubuntu/rust /usr/src/linux-lib-rust-knetstat-$rel/ &&
+   ln -s ../../linux-lib-rust-knetstat-$rel/rust $lay/ubuntu/rust &&
+   for d in arch ubuntu; do
+       sed -i \"s#^\\(\\(export \\)\\{0,1\\}KBUILD_OUTPUT *= *\\).*#\\1$lay/\$d#\" $lay/\$d/Makefile &&
+       grep -q \"KBUILD_OUTPUT *= *$lay/\$d\$\" $lay/\$d/Makefile || exit 1
+   done" || { echo "FAIL setting up the layouts"; exit 1; }
+for d in arch ubuntu; do
+    out=$(build "$lay/$d" /nonexistent); rc=$?
+    if [ $rc = 0 ] && ! grep -q knetstat-prepare <<<"$out" && r "cp /tmp/ks/knetstat.ko $lay/$d.ko" &&
+       [ "$(state)" = "$before" ]; then ok "$d's layout: built straight from it, nothing rebuilt"
+    else bad "$d's layout (status $rc)" "$out"; fi
+done
+r "rm -rf $lay/arch $lay/ubuntu /usr/src/linux-lib-rust-knetstat-$rel"
 
 r "rm -rf /tmp/ks /tmp/decoy /usr/src/knetstat-same-$rel /usr/src/knetstat-other-$rel /tmp/linux-9.9.9*"
 echo "$pass passed, $fail failed"

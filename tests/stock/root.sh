@@ -20,11 +20,13 @@
 # other flavour of its version (linux-image-F, F ending in amd64: today
 # cloud-amd64 and rt-amd64), each with its headers; one linux-source-X.Y.
 #
-# lifecycle: trixie with backports, for tests/stock/lifecycle.sh: of the
-# newest linux-source-X.Y that backports keeps in two versions or more, the
-# kernel of the older of the two newest installed (image, headers, source),
-# the newer one's packages downloaded into apt's cache (not installed), so
-# that a point-release upgrade can be made and tested offline.
+# lifecycle: trixie with backports, for tests/stock/lifecycle.sh: trixie's
+# own kernel installed (linux-image-amd64 and its headers: 6.12, without
+# Rust), and of the newest linux-source-X.Y that backports keeps in two
+# versions or more, the kernels of the two newest versions downloaded into
+# apt's cache (image, headers, source; not installed), so that the
+# backports kernel, then its point release, can be installed and tested
+# offline.
 set -euo pipefail
 
 distro=${1:-}
@@ -68,9 +70,13 @@ point_releases() {
     return 1
 }
 # What the root must hold, to tell whether the one there still does.
+# lifecycle: the version of trixie's own linux-image-amd64.
+base_kernel() {
+    in_root "$root" apt-cache policy linux-image-amd64 | sed -n 's/^ *Candidate: *//p'
+}
 identity() {
     case $distro in
-    lifecycle) point_releases ;;
+    lifecycle) echo "$(point_releases) $(base_kernel)" ;;
     flavours) echo "$(candidate)" $(other_flavours) ;;
     *) candidate ;;
     esac
@@ -131,19 +137,23 @@ if [ "$distro" = lifecycle ]; then
     read -r xy old new < <(point_releases) || die "backports keeps no linux-source-X.Y in two versions."
     release=$(image_of "$xy" "$old") || die "no amd64 image of Linux $old."
     new_release=$(image_of "$xy" "$new") || die "no amd64 image of Linux $new."
-    releases=("$release")
-    say "installing linux-image-$release, its headers and linux-source-$xy $old; downloading $new's"
-    step in_root "$root" env INITRD=No apt-get install -y --no-install-recommends "${target[@]}" \
-        "linux-image-$release=$old" "linux-headers-$release=$old" "linux-source-$xy=$old"
-    step in_root "$root" apt-get install -y --download-only --no-install-recommends "${target[@]}" \
-        "linux-image-$new_release=$new" "linux-headers-$new_release=$new" "linux-source-$xy=$new"
+    base=$(base_kernel)
+    [ -n "$base" ] || die "apt knows no linux-image-amd64 in trixie."
+    say "installing trixie's linux-image-amd64 $base and its headers; downloading $old's and $new's kernels"
+    step in_root "$root" env INITRD=No apt-get install -y --no-install-recommends \
+        "linux-image-amd64=$base" "linux-headers-amd64=$base"
+    releases=("$(basename "$(ls "$root"/boot/vmlinuz-*)" | sed 's/^vmlinuz-//')")
+    for v in "$old:$release" "$new:$new_release"; do
+        step in_root "$root" apt-get install -y --download-only --no-install-recommends "${target[@]}" \
+            "linux-image-${v#*:}=${v%%:*}" "linux-headers-${v#*:}=${v%%:*}" "linux-source-$xy=${v%%:*}"
+    done
     # And what installing knetstat-dkms brings (rustc, DKMS, ...), into
     # the cache as well.
     deb=$("$(dirname "$0")/../../pkg/mkdeb.sh" "$root/tmp") || die "cannot build the .deb."
     step in_root "$root" apt-get install -y --download-only --no-install-recommends "/tmp/${deb##*/}"
     rm -f "$deb"
-    {   echo "identity=$xy $old $new"; echo "distro=$distro"; echo "release=$release"
-        echo "new_release=$new_release"; echo "series=$xy"; echo "old=$old"; echo "new=$new"
+    {   echo "identity=$(identity)"; echo "distro=$distro"; echo "release=$release"
+        echo "base_release=${releases[0]}"; echo "new_release=$new_release"; echo "series=$xy"; echo "old=$old"; echo "new=$new"
         echo "mirror=$m"; } >"$marker.tmp"
 else
     # A kernel: linux-image-F depends on linux-image-RELEASE (= VERSION);
