@@ -8,17 +8,19 @@
 #   3. the module build
 #   4. make with bad KDIRs: one clear sentence each
 #   5. harness self-test: a WARN in a module fails a run
-#   6. VM tests of the four files, then the stress suite, short
-#      (STRESS_SECONDS, default 60), in one boot
-#   7. the same on the 7.3 debug kernel, the module built in its root
-#   8. installing as operators do: DKMS, the .deb, make install
-#   9. the .deb is lintian clean
-#  10. Debian's stock Rust-enabled kernels (trixie-backports' amd64 and its
+#   6. installing as operators do: DKMS, the .deb, make install (on the
+#      host, in an overlay of /), then in one boot: the installed modules
+#      loaded, the VM tests of the four files, the stress suite, short
+#      (STRESS_SECONDS, default 60)
+#   7. the VM tests and the stress suite on the 7.3 debug kernel, the
+#      module built in its root
+#   8. the .deb is lintian clean
+#   9. Debian's stock Rust-enabled kernels (trixie-backports' amd64 and its
 #      other flavours, cloud and rt today; sid's amd64): the .deb installed
 #      with apt in a Debian root, DKMS building the module, each kernel
 #      booted with that root as such machines boot, the VM tests, on rt the
 #      short stress run too (tests/stock/check.sh)
-#  11. a point release under DKMS (tests/stock/lifecycle.sh)
+#  10. a kernel's life under DKMS (tests/stock/lifecycle.sh)
 # Every step runs; at the end a table of the steps and their times, and
 # the last line counts the steps that passed and failed.
 #
@@ -90,9 +92,15 @@ step "harness self-test" tests/vm/selftest.sh "$kdir"
 suite_and_stress="python3 tests/vm/test_knetstat.py; a=\$?; python3 tests/vm/stress.py ${STRESS_SECONDS:-60} $ko; b=\$?; [ \$a = 0 ] && [ \$b = 0 ]"
 # Two runs in one boot: twice run.sh's default timeout.
 shared=${VM_TIMEOUT:-1800}
-step "VM tests and stress (short)" env VM_TIMEOUT="$shared" tests/vm/run.sh "$kdir" "$ko" "$suite_and_stress"
+# The install paths on the host; what they installed is loaded in the boot
+# of the VM tests, before the module under test.
+install_out=${KNETSTAT_CACHE:-$HOME/.cache/knetstat}/install-test
+step "install: DKMS, .deb, make install (host)" env INSTALL_TEST_BOOT=0 INSTALL_TEST_OUT="$install_out" \
+    tests/install_test.sh "$kdir"
+step "the installed modules, VM tests and stress (short)" env VM_TIMEOUT="$shared" VM_EXPOSE="$install_out" \
+    tests/vm/run.sh "$kdir" "" "INSTALL_TEST_PHASE=vm INSTALL_TEST_OUT='$install_out' tests/install_test.sh '$kdir'; i=\$?;
+        insmod $ko && { $suite_and_stress; } && [ \$i = 0 ]"
 step "VM tests and stress (short, 7.3 debug)" vm73 "$suite_and_stress"
-step "install: DKMS, .deb, make install" tests/install_test.sh "$kdir"
 step "the .deb is lintian clean" bash -c \
     'deb=$(pkg/mkdeb.sh "$(mktemp -d)") && lintian --fail-on error,warning "$deb"'
 step "stock trixie-backports kernel: apt, DKMS, VM tests" tests/stock/check.sh trixie-backports

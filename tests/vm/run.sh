@@ -68,9 +68,15 @@ cleanup() {
 trap cleanup EXIT
 printf '%s\n%s\n%s\n' "$PWD" "$module" "$cmd" > "$out/job"
 # The host's toolchain (rustup, cargo) for commands that build inside; a
-# stock root has its own.
+# stock root has its own. python3 is the host's interpreter itself, first
+# on PATH (init.sh mounts this directory at /run/kout): a version
+# manager's shim (pyenv's is a bash script that forks a dozen times) costs
+# 40 s a start on a debug kernel under TCG.
 if [ -z "$stock" ]; then
-    printf 'export PATH=%q RUSTUP_HOME=%q CARGO_HOME=%q\n' "$PATH" \
+    mkdir "$out/bin"
+    py=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || true)
+    [ ! -x "$py" ] || ln -s "$py" "$out/bin/python3"
+    printf 'export PATH=%q RUSTUP_HOME=%q CARGO_HOME=%q\n' "/run/kout/bin:$PATH" \
         "${RUSTUP_HOME:-$HOME/.rustup}" "${CARGO_HOME:-$HOME/.cargo}" > "$out/env"
 else
     echo 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' > "$out/env"
