@@ -106,6 +106,6 @@ step "the .deb is lintian clean" bash -c \
 step "stock trixie-backports kernel: apt, DKMS, VM tests" tests/stock/check.sh trixie-backports
 step "its other flavours (cloud, rt): apt, DKMS, VM tests, stress on rt" tests/stock/check.sh flavours
 step "stock sid kernel: apt, DKMS, VM tests" tests/stock/check.sh sid
-step "a point release under DKMS: upgrade, higher version, removal, purge" tests/stock/lifecycle.sh
+step "a kernel's life under DKMS: package first, point release, upgrade, removal, purge" tests/stock/lifecycle.sh
 
 summary

@@ -16,7 +16,8 @@ say() { printf 'deps: %s\n' "$*" >&2; }
 DEMO_PKGS=(debootstrap qemu-system-x86 busybox-static cpio gzip xz-utils rsync make
            python3 dpkg-dev debhelper dh-dkms)
 APT_PKGS=("${DEMO_PKGS[@]}" linux-source-6.12 clang lld llvm libclang-dev bc flex bison
-          libelf-dev libssl-dev kmod iproute2 net-tools gcc dkms fakeroot man-db lintian)
+          libelf-dev libssl-dev kmod iproute2 net-tools gcc dkms fakeroot man-db lintian
+          e2fsprogs)   # mke2fs and debugfs: the cloud flavour's disks (tests/vm/run.sh)
 mode=${1:-all}
 case $mode in
     demo) APT_PKGS=("${DEMO_PKGS[@]}") ;;

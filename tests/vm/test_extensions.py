@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 
-from knetstat_lib import one, port, run_tests, sh, wait_for
+from knetstat_lib import Child, enter_netns, one, port, run_tests, sh, wait_for
 
 SOL, IP, IP6, IPT, UDP = (socket.SOL_SOCKET, socket.IPPROTO_IP, socket.IPPROTO_IPV6,
                           socket.IPPROTO_TCP, socket.IPPROTO_UDP)
@@ -406,8 +406,7 @@ def in_lossy_netns(name, prog, route_opts=""):
     if route_opts:
         sh("ip -n %s route change table local local 127.0.0.1 dev lo proto kernel "
            "scope host src 127.0.0.1 %s" % (name, route_opts))
-    return subprocess.Popen(["ip", "netns", "exec", name, "python3", "-c", PROLOGUE + prog],
-                            stdout=subprocess.PIPE, text=True)
+    return Child(PROLOGUE + prog, lambda: enter_netns(name))
 
 
 PROLOGUE = r'''

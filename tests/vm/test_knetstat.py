@@ -17,7 +17,7 @@ import time
 import test_extensions
 import test_readme
 import test_visibility
-from knetstat_lib import (TCP_FASTOPEN, TCP_USER_TIMEOUT, fill, find, kernel_rows,
+from knetstat_lib import (TCP_FASTOPEN, TCP_USER_TIMEOUT, Child, enter_netns, fill, find, kernel_rows,
                           ms_of_timeval, one, port, read_file, read_to_end, rows, run_tests,
                           sh, sockets_of_each_kind, tcp_pair, wait_for, zero_window_pair)
 
@@ -258,8 +258,7 @@ c.send(b"hello")
 print(c.getsockname()[1]); sys.stdout.flush()
 time.sleep(30)
 '''
-        p = subprocess.Popen(["ip", "netns", "exec", ns, "python3", "-c", prog],
-                             stdout=subprocess.PIPE, text=True)
+        p = Child(prog, lambda: enter_netns(ns))
         cport = int(p.stdout.readline())
         time.sleep(1.5)
         r = wait_for(lambda: [x for x in find("tcpstat", lport=cport, state="ESTB", netns=ns)
@@ -372,8 +371,7 @@ u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0))
 print(t.getsockname()[1], u.getsockname()[1]); sys.stdout.flush()
 time.sleep(30)
 '''
-        p = subprocess.Popen(["ip", "netns", "exec", ns, "python3", "-c", prog],
-                             stdout=subprocess.PIPE, text=True)
+        p = Child(prog, lambda: enter_netns(ns))
         tport, uport = map(int, p.stdout.readline().split())
         assert len(find("tcpstat", lport=tport, netns=ns)) == 1, rows("tcpstat", ns)
         assert len(find("udpstat", lport=uport, netns=ns)) == 1, rows("udpstat", ns)
@@ -408,8 +406,7 @@ u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0))
 print(c.getsockname()[1], u.getsockname()[1]); sys.stdout.flush()
 time.sleep(30)
 '''
-        p = subprocess.Popen(["ip", "netns", "exec", ns, "python3", "-c", prog],
-                             stdout=subprocess.PIPE, text=True)
+        p = Child(prog, lambda: enter_netns(ns))
         cport, uport = map(int, p.stdout.readline().split())
         assert len(find("udpstat", lport=uport, netns=ns)) == 1
         assert len(find("tcpstat", lport=cport, state="ESTB", netns=ns)) == 1

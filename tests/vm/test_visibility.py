@@ -19,10 +19,11 @@ import socket
 import struct
 import subprocess
 
-from knetstat_lib import port, read_to_end, run_tests
+from knetstat_lib import CLONE_NEWNET, LIBC, Child, port, read_to_end, run_tests
 
 SOL, IPT = socket.SOL_SOCKET, socket.IPPROTO_TCP
 SO_ATTACH_FILTER, TCP_ULP = 26, 31
+CLONE_NEWUSER, PR_SET_DUMPABLE = 0x10000000, 4
 NOBODY = 65534
 AS_NOBODY = ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY, "--clear-groups", "--"]
 NET_ADMIN_ITEMS = ("SO_MARK", "SO_ATTACH_FILTER", "TCP_ULP")
@@ -183,8 +184,7 @@ def test_user_namespace_root_over_its_own_network_namespace():
     # network namespace. Its own sockets' marks are visible to it; the
     # host's sockets are not in its files at all.
     socks, host_ports = sockets()
-    p = subprocess.Popen(AS_NOBODY + ["unshare", "-Urn", "python3", "-c", USERNS_PROG],
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    p = Child(USERNS_PROG, root_of_own_namespaces_as_nobody, stdin=True)
     try:
         tport, uport = map(int, p.stdout.readline().split())
         out = ""
@@ -234,6 +234,18 @@ def become_nobody():
     os.setgroups([])
     os.setresgid(NOBODY, NOBODY, NOBODY)
     os.setresuid(NOBODY, NOBODY, NOBODY)
+
+
+def root_of_own_namespaces_as_nobody():
+    """What `setpriv` to nobody, then `unshare -Urn`, do: nobody owns a new
+    user namespace, is root there, and a new network namespace is its."""
+    become_nobody()
+    LIBC.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)    # /proc/self/*_map stay ours to write
+    if LIBC.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
+        raise OSError(ctypes.get_errno(), "unshare")
+    for name, text in (("uid_map", "0 %d 1" % NOBODY), ("setgroups", "deny"), ("gid_map", "0 %d 1" % NOBODY)):
+        with open("/proc/self/" + name, "w") as f:
+            f.write(text)
 
 
 def test_a_file_opened_by_nobody_and_read_by_root():
