@@ -83,12 +83,12 @@ def enter_netns(name):
 
 
 class Child:
-    """Python source run in a fork of this process, after enter() (a move
-    into a namespace, say), with its standard output (and, if asked, its
-    input) a pipe: what subprocess.Popen of `ip netns exec NS python3 -c
-    PROG` gives, without starting an interpreter, which takes 10 to 20 s on
-    a debug kernel under TCG. The child keeps this process's open files
-    until it ends."""
+    """prog (Python source, or a function) run in a fork of this process,
+    after enter() (a move into a namespace, say), with its standard output
+    (and, if asked, its input) a pipe: what subprocess.Popen of `ip netns
+    exec NS python3 -c PROG` gives, without starting an interpreter, which
+    takes 10 to 20 s on a debug kernel under TCG. The child keeps this
+    process's open files until it ends."""
 
     def __init__(self, prog, enter=None, stdin=False):
         sys.stdout.flush()
@@ -107,7 +107,10 @@ class Child:
                         os.close(fd)
                 if enter:
                     enter()
-                exec(compile(prog, "<child>", "exec"), {"__name__": "__child__"})
+                if callable(prog):
+                    prog()
+                else:
+                    exec(compile(prog, "<child>", "exec"), {"__name__": "__child__"})
                 code = 0
             except SystemExit as e:
                 code = e.code if isinstance(e.code, int) else 1
@@ -143,14 +146,17 @@ class Child:
         return self.returncode
 
 
+def output_of(child):
+    """All a Child writes, once it has ended well."""
+    text = child.stdout.read()
+    assert child.wait() == 0, "child %d ended with %s" % (child.pid, child.returncode)
+    return text
+
+
 def read_file(name, netns=None):
     """Whole content of /proc/net/NAME (optionally inside a named netns)."""
     if netns:
-        child = Child("import sys; sys.stdout.write(open('/proc/net/%s').read())" % name,
-                      lambda: enter_netns(netns))
-        text = child.stdout.read()
-        assert child.wait() == 0, "reading /proc/net/%s in %s failed" % (name, netns)
-        return text
+        return output_of(Child(lambda: sys.stdout.write(read_file(name)), lambda: enter_netns(netns)))
     with open("/proc/net/" + name) as f:
         return f.read()
 

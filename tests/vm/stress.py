@@ -26,7 +26,6 @@ The kernel log is checked by the VM runner afterwards: any report fails.
 Prints figures and 'N passed, N failed'."""
 
 import contextlib
-import ctypes
 import functools
 import errno
 import os
@@ -38,7 +37,7 @@ import sys
 import threading
 import time
 
-from knetstat_lib import run_tests
+from knetstat_lib import CLONE_NEWNET, LIBC, run_tests
 
 FILES = ["tcpstat", "tcp6stat", "udpstat", "udp6stat"]
 DURATION = float(sys.argv[1]) if len(sys.argv) > 1 else 60
@@ -46,8 +45,6 @@ MODULE = sys.argv[2] if len(sys.argv) > 2 else "knetstat.ko"
 WITH_KMEMLEAK = "--without-kmemleak" not in sys.argv[3:]
 sys.argv[1:] = []                       # run_tests takes no filters here
 stats = {}
-libc = ctypes.CDLL(None, use_errno=True)
-CLONE_NEWNET = 0x40000000
 
 
 def bump(key, n=1, lock=threading.Lock()):
@@ -334,7 +331,7 @@ def in_new_netns(body):
     pid = os.fork()
     if pid == 0:
         try:
-            if libc.unshare(CLONE_NEWNET) != 0:
+            if LIBC.unshare(CLONE_NEWNET) != 0:
                 os._exit(2)
             body()
             os._exit(0)

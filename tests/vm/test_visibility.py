@@ -18,8 +18,9 @@ import os
 import socket
 import struct
 import subprocess
+import sys
 
-from knetstat_lib import CLONE_NEWNET, LIBC, Child, port, read_to_end, run_tests
+from knetstat_lib import CLONE_NEWNET, LIBC, Child, output_of, port, run_tests
 
 SOL, IPT = socket.SOL_SOCKET, socket.IPPROTO_TCP
 SO_ATTACH_FILTER, TCP_ULP = 26, 31
@@ -212,22 +213,7 @@ def test_user_namespace_root_over_its_own_network_namespace():
 def fork_as_nobody(child):
     """Run child() in a forked process that became nobody; return what it
     sent back through the pipe."""
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        status = 1
-        try:
-            os.close(r)
-            os.write(w, child().encode())
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(w)
-    data = read_to_end(r, 1 << 16)
-    os.close(r)
-    _, status = os.waitpid(pid, 0)
-    assert status == 0, status
-    return data.decode()
+    return output_of(Child(lambda: sys.stdout.write(child())))
 
 
 def become_nobody():
