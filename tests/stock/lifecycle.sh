@@ -126,11 +126,15 @@ lap "2. the backports kernel"
 seed "$new"
 check "3. $new installed: built for it too, linux-source-$xy moved to $newv" step3
 lap "3. point release"
-# Keep both trees for the next run.
+# Keep both trees for the next run: each copied whole beside the kept one,
+# which it replaces only then (a copy cut short is never taken for one).
 mkdir -p "$cache/trees"
 for rel in "$old" "$new"; do
-    [ ! -f "$root/var/cache/knetstat/$rel/build/.knetstat-tree" ] ||
-        rsync -a --delete "$root/var/cache/knetstat/$rel/" "$cache/trees/$rel/"
+    [ -f "$root/var/cache/knetstat/$rel/build/.knetstat-tree" ] || continue
+    rm -rf "$cache/trees/$rel.new" "$cache/trees/$rel.old" &&
+        cp -a "$root/var/cache/knetstat/$rel" "$cache/trees/$rel.new" &&
+        { [ ! -d "$cache/trees/$rel" ] || mv "$cache/trees/$rel" "$cache/trees/$rel.old"; } &&
+        mv "$cache/trees/$rel.new" "$cache/trees/$rel" && rm -rf "$cache/trees/$rel.old"
 done
 tree_id=$(rmeta)
 check "4. knetstat-dkms $ver1 over $ver: rebuilt for both kernels, $old from its cached tree" step4
