@@ -27,15 +27,9 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 . tests/stock/lib.sh
 distro=${1:?trixie-backports, sid or flavours}
+me=$distro
 pass=0 fail=0
-check() {  # name, command...
-    local name=$1; shift
-    if "$@" >"$tmp/check.log" 2>&1; then echo "ok   $distro: $name"; pass=$((pass + 1))
-    else echo "FAIL $distro: $name:"; tail -40 "$tmp/check.log"; fail=$((fail + 1)); fi
-}
-finish() { echo "$distro: $pass passed, $fail failed"; [ $fail = 0 ]; exit; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-t=$SECONDS; lap() { echo "time $distro: $1 $((SECONDS - t))s"; t=$SECONDS; }
 
 root=$(tests/stock/root.sh "$distro") || { echo "FAIL $distro: no root"; exit 1; }
 lap root

@@ -7,6 +7,23 @@ say() { printf '%s: %s\n' "${me:-knetstat}" "$*" >&2; }
 die() { say "$*"; exit 1; }
 step() { "$@" >>"$log" 2>&1 || { tail -25 "$log" >&2; die "$1 failed (full log: $log)."; }; }
 
+# check NAME COMMAND...: run COMMAND into $tmp/check.log, print 'ok   $me:
+# NAME' or 'FAIL $me: NAME:' with the end of the log, and count it in
+# $pass or $fail. A kernel report is shown from its start, which the end of
+# the log would cut off: it is the one thing a failed run cannot show again.
+check() {
+    local name=$1; shift
+    if "$@" >"$tmp/check.log" 2>&1; then echo "ok   $me: $name"; pass=$((pass + 1)); return; fi
+    echo "FAIL $me: $name:"
+    if grep -q '^vm: KERNEL REPORT' "$tmp/check.log"; then
+        sed -n '/^vm: KERNEL REPORT/,$p' "$tmp/check.log" | head -70
+    else tail -40 "$tmp/check.log"; fi
+    fail=$((fail + 1))
+}
+finish() { echo "$me: $pass passed, $fail failed"; [ $fail = 0 ]; exit; }
+# lap WHAT: the seconds since the last lap (or since this was sourced).
+t=$SECONDS; lap() { echo "time $me: $1 $((SECONDS - t))s"; t=$SECONDS; }
+
 # The Debian mirror the host's apt uses: the one serving its own codename.
 mirror() {
     local c

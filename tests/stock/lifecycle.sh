@@ -33,13 +33,6 @@ me=lifecycle
 cache=${KNETSTAT_CACHE:-$HOME/.cache/knetstat}/stock
 pass=0 fail=0
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-t=$SECONDS; lap() { echo "time lifecycle: $1 $((SECONDS - t))s"; t=$SECONDS; }
-check() {  # name, command...
-    local name=$1; shift
-    if "$@" >"$tmp/check.log" 2>&1; then echo "ok   lifecycle: $name"; pass=$((pass + 1))
-    else echo "FAIL lifecycle: $name:"; tail -40 "$tmp/check.log"; fail=$((fail + 1)); fi
-}
-finish() { echo "lifecycle: $pass passed, $fail failed"; [ $fail = 0 ]; exit; }
 
 base=$(tests/stock/root.sh lifecycle) || { echo "FAIL lifecycle: no root"; exit 1; }
 m() { sed -n "s/^$1=//p" "$base/etc/knetstat-stock"; }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Scan a kernel log for reports: print them and exit 1 if there are any.
-# A report that names knetstat in its trace is the module's; any other is the
-# kernel's or the harness's. Both fail the run, but the message says which.
+# A report that names knetstat in its trace (a frame "[knetstat]", a file,
+# a panic message) is the module's; any other is the kernel's or the
+# harness's. Both fail the run, but the message says which. The modules
+# list of a report names every loaded module, so it is not looked at.
 set -u
 log=${1:?kernel log}
 pattern='WARNING:|BUG:|Oops|Kernel panic|KASAN|UBSAN|general protection fault|'
@@ -12,7 +14,7 @@ pattern+='refcount_t:|list_add corruption|list_del corruption|rust_panic|panicke
 grep -Eq "$pattern" "$log" || exit 0
 
 first=$(grep -En "$pattern" "$log" | head -1 | cut -d: -f1)
-if sed -n "$first,\$p" "$log" | grep -q 'knetstat'; then
+if sed -n "$first,$((first + 80))p" "$log" | grep -v 'Modules linked in:' | grep -q 'knetstat'; then
     echo "vm: KERNEL REPORT IN KNETSTAT (the module is at fault):" >&2
 else
     echo "vm: KERNEL REPORT NOT IN KNETSTAT (test kernel or harness; still a failure):" >&2

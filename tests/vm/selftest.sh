@@ -16,8 +16,21 @@ check() {  # name, expected status, actual status, [log, pattern]
     fi
 }
 
-make -s -C "$kdir" M="$here/splat" LLVM=1 modules >/dev/null || { echo "FAIL building the splat module"; exit 1; }
+# The scanner on two reports of a kernel with knetstat loaded: only the
+# one with a frame in knetstat is the module's.
 log=$(mktemp)
+report() {  # the frame below the fault
+    printf '%s\n' '[   29.9] BUG: kernel NULL pointer dereference, address: 0000000000000008' \
+        '[   29.9] Modules linked in: knetstat(OE) 9pnet_virtio 9p' '[   29.9] Call Trace:' \
+        "[   29.9]  $1" '[   29.9]  __sys_connect+0x9b/0xd0' >"$log"
+    "$here/scan-log.sh" "$log" 2>&1
+}
+report 'tcp_v6_connect+0x55b/0x780' | grep -q "REPORT NOT IN KNETSTAT"
+check "a report with knetstat only among the loaded modules is not the module's" 0 $?
+report 'knetstat_show+0x21/0x90 [knetstat]' | grep -q "REPORT IN KNETSTAT"
+check "a report with a frame in knetstat is the module's" 0 $?
+
+make -s -C "$kdir" M="$here/splat" LLVM=1 modules >/dev/null || { echo "FAIL building the splat module"; exit 1; }
 "$here/run.sh" "$kdir" "$here/splat/knetstat_splat.ko" 'echo command ran; exit 0' >"$log" 2>&1
 check "a WARNING from a module fails the run" 70 $? "$log" "KERNEL REPORT IN KNETSTAT"
 # One boot for both: the status is the command's, and the output shows
