@@ -82,6 +82,15 @@ def enter_netns(name):
         os.close(fd)
 
 
+def new_netns():
+    """Move this process into a network namespace of its own, loopback up:
+    for a test whose rows must be its own sockets only."""
+    if LIBC.unshare(CLONE_NEWNET) != 0:
+        e = ctypes.get_errno()
+        raise OSError(e, "unshare(CLONE_NEWNET): %s" % os.strerror(e))
+    sh("ip link set lo up")
+
+
 class Child:
     """prog (Python source, or a function) run in a fork of this process,
     after enter() (a move into a namespace, say), with its standard output
