@@ -6,7 +6,8 @@
 # for a kernel built with clang (LLVM=-N where only clang-N is installed, as
 # in a Debian root with clang-19 and no clang package), CC=<its compiler>
 # for one built with gcc (a module's C must be compiled by the kernel's own
-# compiler).
+# compiler), and ARCH=/CROSS_COMPILE= for a kernel of another architecture
+# than this machine's (a cross build: Debian's arm64 headers on amd64).
 #
 # Environment: RUSTC, BINDGEN: the rustc and bindgen to use.
 #
@@ -74,6 +75,15 @@ if [ -n "$want_bindgen" ] && bindgen=$(find_tool bindgen "$want_bindgen" "${BIND
    [ "$bindgen" != bindgen ] && [ "$bindgen" != "$(command -v bindgen)" ]; then
     echo "BINDGEN=$bindgen"; echo "knetstat: using $bindgen ('$want_bindgen'), the kernel's bindgen" >&2
 fi
+# The tree's architecture, from its configuration (the kernel's ARCH and
+# what uname -m says on it), for the architectures with Rust support.
+arch= machine=
+for a in ARM64:arm64:aarch64 X86_64:x86_64:x86_64 RISCV:riscv:riscv64 LOONGARCH:loongarch:loongarch64; do
+    grep -q "^CONFIG_${a%%:*}=y" "$conf" || continue
+    arch=${a#*:}; machine=${arch#*:}; arch=${arch%:*}; break
+done
+cross=0
+[ -z "$machine" ] || [ "$machine" = "$(uname -m)" ] || { cross=1; echo "ARCH=$arch"; }
 if grep -q '^CONFIG_CC_IS_CLANG=y' "$conf"; then
     major=$(( $(config CONFIG_CLANG_VERSION) / 10000 ))
     if command -v clang >/dev/null; then echo "LLVM=1"
@@ -82,10 +92,20 @@ if grep -q '^CONFIG_CC_IS_CLANG=y' "$conf"; then
     fi
 else
     # CONFIG_CC_VERSION_TEXT starts with the compiler's name, e.g.
-    # "x86_64-linux-gnu-gcc-14 (Debian 14.2.0-19) 14.2.0".
+    # "x86_64-linux-gnu-gcc-14 (Debian 14.2.0-19) 14.2.0". Debian's
+    # package of TRIPLET-gcc-N is gcc-N on a TRIPLET machine, else the
+    # cross compiler gcc-N-TRIPLET (with '-' for '_').
     cc=$(config CONFIG_CC_VERSION_TEXT); cc=${cc%% *}
+    triplet=$(echo "$cc" | sed -n 's/^\(.*-.*-.*\)-gcc\(-[0-9]*\)\{0,1\}$/\1/p')
+    if [ $cross = 1 ]; then
+        # binutils of the same triplet (a plain gcc: the usual one for it)
+        prefix=${triplet:-$machine-linux-gnu}-
+        echo "CROSS_COMPILE=$prefix"
+    fi
+    pkg=${cc#"$triplet"-}
+    [ -z "$triplet" ] || [ "${triplet%%-*}" = "$(uname -m)" ] || pkg+=-${triplet//_/-}
     command -v "$cc" >/dev/null ||
-        fail "KDIR=$kdir was built with $cc, which is not installed: install it (on Debian: apt-get install ${cc#x86_64-linux-gnu-})."
+        fail "KDIR=$kdir was built with $cc, which is not installed: install it (on Debian: apt-get install $pkg)."
     echo "CC=$cc"
 fi
 exit 0

@@ -185,6 +185,29 @@ if [ -d "$src_in" ]; then cp -a "$src_in/." "$src/" >"$log" 2>&1
 else tar -xf "$src_in" -C "$src" --strip-components=1 >"$log" 2>&1; fi ||
     give_up "extracting $src_in failed: $(grep -m1 . "$log")."
 cp "$kdir/.config" "$src/.config"
+# syncconfig: olddefconfig, and include/config/auto.conf written as the
+# build would (the form of the headers' own)
+make -C "$src" "${make_args[@]}" KERNELRELEASE="$rel" syncconfig >>"$log" 2>&1 ||
+    give_up "configuring $src_in with kernel $rel's .config failed: see $log ($(grep -m1 -E 'error:|\*\*\*' "$log" || tail -1 "$log"))."
+# The same configuration, checked before the build (seconds, not minutes):
+# the symbols that differ may only be ones Kconfig derives from the build
+# machine, which do not reach a module's build.
+# CONFIG_OPENSSL_SUPPORTS_ML_DSA: whether this machine's OpenSSL can sign
+# with ML-DSA (certs/Kconfig); only sign-file uses it. CONFIG_CC_CAN_LINK:
+# whether the compiler finds a libc to link programs against (init/Kconfig),
+# for user-space programs only; a cross compiler without the target's libc
+# says no. CONFIG_COMPAT_VDSO and CONFIG_THUMB2_COMPAT_VDSO (arm64): whether
+# a 32-bit ARM compiler was at hand for the vDSO of 32-bit programs, which
+# is part of the kernel image only (arch/arm64/kernel/vdso32). None of them
+# is used by a header, by the rust/ crates, or by a module's build.
+tolerated='^CONFIG_(OPENSSL_SUPPORTS_ML_DSA|CC_CAN_LINK|COMPAT_VDSO|THUMB2_COMPAT_VDSO)='
+# (diff's status is 1 when they differ, which is not a failure here)
+differ=$({ diff <(grep '^CONFIG_' "$conf" | grep -Ev "$tolerated" | sort) \
+                <(grep '^CONFIG_' "$src/include/config/auto.conf" | grep -Ev "$tolerated" | sort) || true; } |
+         sed -n 's/^[<>] \(CONFIG_[A-Za-z0-9_]*\)=.*/\1/p' | sort -u | tr '\n' ' ')
+[ -z "$differ" ] ||
+    give_up "the configuration rebuilt from $src_in differs from kernel $rel's in ${differ% }: that source is not the kernel's own."
+
 # Without objtool and resolve_btfids (CONFIG_OBJTOOL= and
 # CONFIG_DEBUG_INFO_BTF= on the command line: make's variables, not the
 # configuration, which stays the kernel's): building them needs
@@ -192,19 +215,8 @@ cp "$kdir/.config" "$src/.config"
 # uninstallable, and the crates a module links against are the same
 # without them. The symbol check below proves it.
 make -C "$src" -j"$(nproc)" "${make_args[@]}" KERNELRELEASE="$rel" \
-    CONFIG_OBJTOOL= CONFIG_DEBUG_INFO_BTF= olddefconfig modules_prepare >>"$log" 2>&1 ||
-    give_up "rebuilding the Rust artifacts of kernel $rel failed: see $log ($(grep -m1 -E 'error|\*\*\*' "$log" || tail -1 "$log"))."
-
-# The same configuration: the symbols that differ may only be ones Kconfig
-# derives from the build machine, which do not reach a module's build.
-# CONFIG_OPENSSL_SUPPORTS_ML_DSA: whether this machine's OpenSSL can sign
-# with ML-DSA (certs/Kconfig); only sign-file uses it.
-tolerated='^CONFIG_OPENSSL_SUPPORTS_ML_DSA='
-differ=$(diff <(grep '^CONFIG_' "$conf" | grep -Ev "$tolerated" | sort) \
-              <(grep '^CONFIG_' "$src/include/config/auto.conf" | grep -Ev "$tolerated" | sort) |
-         sed -n 's/^[<>] \(CONFIG_[A-Za-z0-9_]*\)=.*/\1/p' | sort -u | tr '\n' ' ')
-[ -z "$differ" ] ||
-    give_up "the configuration rebuilt from $src_in differs from kernel $rel's in ${differ% }: that source is not the kernel's own."
+    CONFIG_OBJTOOL= CONFIG_DEBUG_INFO_BTF= modules_prepare >>"$log" 2>&1 ||
+    give_up "rebuilding the Rust artifacts of kernel $rel failed: see $log ($(grep -m1 -E 'error:|\*\*\*' "$log" || tail -1 "$log"))."
 
 # The rebuilt crates are the stock ones: every Rust symbol the kernel
 # exports (Module.symvers) is defined by them. Crate hashes are part of

@@ -39,6 +39,16 @@ sed 's/^CONFIG_RUSTC_VERSION_TEXT=.*/CONFIG_RUSTC_VERSION_TEXT="rustc 1.78.0 (9b
     "$good/include/config/auto.conf" > "$tmp/otherrustc/include/config/auto.conf"
 expect_error "kernel built with another rustc" "$tmp/otherrustc" "was built with 'rustc 1.78.0"
 
+# Debian's arm64 headers on this amd64 machine (a cross build), without the
+# cross compiler: the sentence names Debian's package of it.
+mkdir -p "$tmp/arm64/include/config" "$tmp/arm64/rust"
+touch "$tmp/arm64/Makefile" "$tmp/arm64/rust/libkernel.rmeta"
+grep -Ev '^CONFIG_(X86_64|X86|CC_IS_CLANG|CC_VERSION_TEXT)=' "$good/include/config/auto.conf" >"$tmp/arm64/include/config/auto.conf"
+printf '%s\n' CONFIG_ARM64=y 'CONFIG_CC_VERSION_TEXT="aarch64-linux-gnu-gcc-14 (Debian 14.2.0-19) 14.2.0"' \
+    >>"$tmp/arm64/include/config/auto.conf"
+expect_error "arm64 headers, no cross compiler" "$tmp/arm64" \
+    "was built with aarch64-linux-gnu-gcc-14, which is not installed: install it (on Debian: apt-get install gcc-14-aarch64-linux-gnu)"
+
 # Headers without the Rust artifacts (as Debian ships them) and no source
 # to rebuild them from: here they belong to no package.
 mkdir -p "$tmp/noartifacts/include/config"
