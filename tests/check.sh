@@ -103,7 +103,7 @@ step "the installed modules, VM tests and stress (short)" env VM_TIMEOUT="$share
 step "VM tests and stress (short, 7.3 debug)" vm73 "$suite_and_stress"
 step "the .deb is lintian clean" bash -c \
     'deb=$(pkg/mkdeb.sh "$(mktemp -d)") && lintian --fail-on error,warning "$deb"'
-step "stock trixie-backports kernel: apt, DKMS, VM tests" tests/stock/check.sh trixie-backports
+step "stock trixie-backports kernel: apt, DKMS (amd64, and arm64 cross-compiled), VM tests" tests/stock/check.sh trixie-backports
 step "its other flavours (cloud, rt): apt, DKMS, VM tests, stress on rt" tests/stock/check.sh flavours
 step "stock sid kernel: apt, DKMS, VM tests" tests/stock/check.sh sid
 step "a kernel's life under DKMS: package first, point release, upgrade, removal, purge" tests/stock/lifecycle.sh

@@ -76,6 +76,18 @@ for r in $rels; do
     check "the module for $r is signed with DKMS's key" signed "$r"
     sed -n '/^signer/s/^/  /p' "$tmp/check.log"
 done
+# trixie-backports: the arm64 headers of the same kernel, for which DKMS
+# cross-compiles (tests/stock/arm64.sh boots that module).
+cross=$(sed -n 's/^cross_release=//p' "$root/etc/knetstat-stock")
+cross_built() {
+    in_root "$root" sh -c "dkms status knetstat | grep -x 'knetstat/$ver, $cross, x86_64: installed' &&
+        modinfo -F vermagic \$(modinfo -k $cross -n knetstat) | grep -x '$cross .* aarch64'" &&
+        signed "$cross"
+}
+if [ -n "$cross" ]; then
+    check "DKMS cross-compiled it for $cross: an arm64 module, signed with DKMS's key" cross_built
+    sed -n '/aarch64$/s/^/  vermagic: /p; /^signer/s/^/  /p' "$tmp/check.log"
+fi
 check "the kernel without Rust is skipped, with its sentence" grep -qx \
     'knetstat: KDIR=/lib/modules/0.0.1-norust/build was built without Rust support .*' "$tmp/apt.log"
 check "the headers without Rust artifacts and no source are skipped, with the sentence" grep -q \

@@ -16,6 +16,11 @@
 # installed with INITRD=No (Debian's hooks then make no initramfs, 20 s
 # each): tests/stock/initramfs.sh makes the one the VM boots with.
 #
+# trixie-backports: also the arm64 headers of the same kernel (Debian's
+# linux-headers-RELEASE-arm64, with dpkg's arm64 architecture added), which
+# bring the cross compiler: installing the package builds the module for
+# them too, as on an amd64 machine that builds modules for arm64 boards.
+#
 # flavours: trixie with backports and, instead of linux-image-amd64, every
 # other flavour of its version (linux-image-F, F ending in amd64: today
 # cloud-amd64 and rt-amd64), each with its headers; one linux-source-X.Y.
@@ -40,11 +45,9 @@ cache=${KNETSTAT_CACHE:-$HOME/.cache/knetstat}/stock
 root=$cache/$distro
 marker=$root/etc/knetstat-stock   # written last: the root is complete
 log=$cache/$distro.log
-# The programs tests/vm/*.py and tests/vm/init.sh call.
-tools="python3 iproute2 kmod procps coreutils util-linux mount hostname grep sed gawk net-tools"
 
 me=stock
-. "$(dirname "$0")/lib.sh"      # say, die, step, mirror, in_root
+. "$(dirname "$0")/lib.sh"      # say, die, step, mirror, in_root, stock_tools
 
 # The version apt would install now of linux-image-FLAVOUR (default amd64).
 candidate() {
@@ -78,6 +81,7 @@ identity() {
     case $distro in
     lifecycle) echo "$(point_releases) $(base_kernel)" ;;
     flavours) echo "$(candidate)" $(other_flavours) ;;
+    trixie-backports) echo "$(candidate) arm64" ;;
     *) candidate ;;
     esac
 }
@@ -119,9 +123,10 @@ if [ "$distro" = sid ]; then
 else
     printf 'deb %s trixie main\ndeb %s trixie-backports main\n' "$m" "$m" >"$root/etc/apt/sources.list"
 fi
+[ "$distro" != trixie-backports ] || step in_root "$root" dpkg --add-architecture arm64
 say "installing the test tools"
 step in_root "$root" apt-get update
-step in_root "$root" apt-get install -y --no-install-recommends $tools
+step in_root "$root" apt-get install -y --no-install-recommends $stock_tools
 
 q() { in_root "$root" dpkg-query -W -f='${Version}' "$1"; }
 if [ "$distro" = lifecycle ]; then
@@ -173,6 +178,7 @@ else
         releases+=("${dep% *}"); image_ver=${dep#* }
         pkgs+=("linux-image-$f=$ver" "linux-headers-$f=$ver")
     done
+    [ "$distro" != trixie-backports ] || pkgs+=("linux-headers-${releases[0]%-amd64}-arm64:arm64=$image_ver")
     release=${releases[0]}
     xy=$(echo "$release" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
     say "installing ${pkgs[*]}, linux-source-$xy"
@@ -181,6 +187,7 @@ else
     in_root "$root" apt-get clean
     { echo "identity=$(identity)"; echo "distro=$distro"; echo "release=$release"
       echo "releases=${releases[*]}"; echo "image=$(q "linux-image-${flavours%% *}")"
+      [ "$distro" != trixie-backports ] || echo "cross_release=${release%-amd64}-arm64"
       echo "image_release=$(q "linux-image-$release")"; echo "headers=$(q "linux-headers-${flavours%% *}")"
       echo "source=$(q "linux-source-$xy")"; echo "mirror=$m"; } >"$marker.tmp"
 fi
