@@ -77,11 +77,12 @@ for r in $rels; do
     sed -n '/^signer/s/^/  /p' "$tmp/check.log"
 done
 # trixie-backports: the arm64 headers of the same kernel, for which DKMS
-# cross-compiles (tests/stock/arm64.sh boots that module).
+# cross-compiles (no arm64 image here, so no modules.dep for modinfo -k:
+# the module by its path).
 cross=$(sed -n 's/^cross_release=//p' "$root/etc/knetstat-stock")
 cross_built() {
     in_root "$root" sh -c "dkms status knetstat | grep -x 'knetstat/$ver, $cross, x86_64: installed' &&
-        modinfo -F vermagic \$(modinfo -k $cross -n knetstat) | grep -x '$cross .* aarch64'" &&
+        modinfo -F vermagic /lib/modules/$cross/updates/dkms/knetstat.ko* | grep -x '$cross .* aarch64'" &&
         signed "$cross"
 }
 if [ -n "$cross" ]; then
