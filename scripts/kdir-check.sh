@@ -79,8 +79,9 @@ fi
 # what uname -m says on it), for the architectures with Rust support.
 arch= machine=
 for a in ARM64:arm64:aarch64 X86_64:x86_64:x86_64 RISCV:riscv:riscv64 LOONGARCH:loongarch:loongarch64; do
-    grep -q "^CONFIG_${a%%:*}=y" "$conf" || continue
-    arch=${a#*:}; machine=${arch#*:}; arch=${arch%:*}; break
+    IFS=: read -r symbol arch machine <<<"$a"
+    grep -q "^CONFIG_$symbol=y" "$conf" && break
+    arch= machine=
 done
 cross=0
 [ -z "$machine" ] || [ "$machine" = "$(uname -m)" ] || { cross=1; echo "ARCH=$arch"; }
@@ -97,11 +98,8 @@ else
     # cross compiler gcc-N-TRIPLET (with '-' for '_').
     cc=$(config CONFIG_CC_VERSION_TEXT); cc=${cc%% *}
     triplet=$(echo "$cc" | sed -n 's/^\(.*-.*-.*\)-gcc\(-[0-9]*\)\{0,1\}$/\1/p')
-    if [ $cross = 1 ]; then
-        # binutils of the same triplet (a plain gcc: the usual one for it)
-        prefix=${triplet:-$machine-linux-gnu}-
-        echo "CROSS_COMPILE=$prefix"
-    fi
+    # binutils of the same triplet (a plain gcc: the usual one for it)
+    [ $cross = 0 ] || echo "CROSS_COMPILE=${triplet:-$machine-linux-gnu}-"
     pkg=${cc#"$triplet"-}
     [ -z "$triplet" ] || [ "${triplet%%-*}" = "$(uname -m)" ] || pkg+=-${triplet//_/-}
     command -v "$cc" >/dev/null ||

@@ -56,9 +56,6 @@ in_root() {
             LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"' sh "$root" ${#binds[@]} "${binds[@]}" "$@"
 }
 
-# The programs tests/vm/*.py and tests/vm/init.sh call: every stock root's.
-stock_tools="python3 iproute2 kmod procps coreutils util-linux mount hostname grep sed gawk net-tools"
-
 # root_transport MODULES_DIR (ROOT/lib/modules/RELEASE): how tests/vm/run.sh
 # gives that stock kernel its root. "9p" where the kernel has 9p (a module
 # or built in): the root directory itself, shared. Else "blk" where it has

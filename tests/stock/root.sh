@@ -45,9 +45,11 @@ cache=${KNETSTAT_CACHE:-$HOME/.cache/knetstat}/stock
 root=$cache/$distro
 marker=$root/etc/knetstat-stock   # written last: the root is complete
 log=$cache/$distro.log
+# The programs tests/vm/*.py and tests/vm/init.sh call.
+tools="python3 iproute2 kmod procps coreutils util-linux mount hostname grep sed gawk net-tools"
 
 me=stock
-. "$(dirname "$0")/lib.sh"      # say, die, step, mirror, in_root, stock_tools
+. "$(dirname "$0")/lib.sh"      # say, die, step, mirror, in_root
 
 # The version apt would install now of linux-image-FLAVOUR (default amd64).
 candidate() {
@@ -126,7 +128,7 @@ fi
 [ "$distro" != trixie-backports ] || step in_root "$root" dpkg --add-architecture arm64
 say "installing the test tools"
 step in_root "$root" apt-get update
-step in_root "$root" apt-get install -y --no-install-recommends $stock_tools
+step in_root "$root" apt-get install -y --no-install-recommends $tools
 
 q() { in_root "$root" dpkg-query -W -f='${Version}' "$1"; }
 if [ "$distro" = lifecycle ]; then
@@ -178,8 +180,9 @@ else
         releases+=("${dep% *}"); image_ver=${dep#* }
         pkgs+=("linux-image-$f=$ver" "linux-headers-$f=$ver")
     done
-    [ "$distro" != trixie-backports ] || pkgs+=("linux-headers-${releases[0]%-amd64}-arm64:arm64=$image_ver")
-    release=${releases[0]}
+    release=${releases[0]} cross=
+    # trixie-backports: the arm64 kernel of the same version
+    [ "$distro" != trixie-backports ] || { cross=${release%-amd64}-arm64; pkgs+=("linux-headers-$cross:arm64=$image_ver"); }
     xy=$(echo "$release" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
     say "installing ${pkgs[*]}, linux-source-$xy"
     step in_root "$root" env INITRD=No apt-get install -y --no-install-recommends "${target[@]}" \
@@ -187,7 +190,7 @@ else
     in_root "$root" apt-get clean
     { echo "identity=$(identity)"; echo "distro=$distro"; echo "release=$release"
       echo "releases=${releases[*]}"; echo "image=$(q "linux-image-${flavours%% *}")"
-      [ "$distro" != trixie-backports ] || echo "cross_release=${release%-amd64}-arm64"
+      [ -z "$cross" ] || echo "cross_release=$cross"
       echo "image_release=$(q "linux-image-$release")"; echo "headers=$(q "linux-headers-${flavours%% *}")"
       echo "source=$(q "linux-source-$xy")"; echo "mirror=$m"; } >"$marker.tmp"
 fi
