@@ -46,7 +46,13 @@ fake() {  # release, auto.conf filter
         grep -v "$2" "$root/lib/modules/$rel/build/include/config/auto.conf" >"$d/include/config/auto.conf"
 }
 remove_fakes() { rm -rf "$root"/lib/modules/0.0.[12]-*; }
-remove_fakes      # a run that was cut short may have left them
+cross=$(sed -n 's/^cross_release=//p' "$root/etc/knetstat-stock")
+cross_ver=$(sed -n 's/^image_release=//p' "$root/etc/knetstat-stock")
+remove_cross() {
+    [ -z "$cross" ] || in_root "$root" sh -c "dkms remove knetstat/$ver -k $cross >/dev/null 2>&1
+        apt-get remove -y -q linux-headers-$cross:arm64 >/dev/null 2>&1; true"
+}
+remove_fakes; remove_cross   # a run that was cut short may have left them
 rm -rf "$root/usr/src/knetstat-layouts"   # prepare_test.sh makes them anew
 fake 0.0.1-norust '^CONFIG_RUST=' && fake 0.0.2-nosource '^$' || exit 1
 
@@ -76,18 +82,24 @@ for r in $rels; do
     check "the module for $r is signed with DKMS's key" signed "$r"
     sed -n '/^signer/s/^/  /p' "$tmp/check.log"
 done
-# trixie-backports: the arm64 headers of the same kernel, for which DKMS
-# cross-compiles (no arm64 image here, so no modules.dep for modinfo -k:
-# the module by its path).
-cross=$(sed -n 's/^cross_release=//p' "$root/etc/knetstat-stock")
+# trixie-backports: the arm64 headers of the same kernel, installed after
+# the package as on an amd64 machine that builds modules for arm64 boards.
+# They bring the cross compiler, and DKMS's header hook cross-compiles
+# knetstat for them (no arm64 image here, so no modules.dep for modinfo -k:
+# the module by its path). Removed after, with that module: the root is
+# make demo's too, which has no use for an arm64 build.
 cross_built() {
-    in_root "$root" sh -c "dkms status knetstat | grep -x 'knetstat/$ver, $cross, x86_64: installed' &&
+    in_root "$root" sh -c "apt-get install -y -q --no-install-recommends -o Dpkg::Use-Pty=0 \
+            linux-headers-$cross:arm64=$cross_ver >/tmp/cross.log 2>&1; r=\$?
+        sed -n '/^knetstat/p' /tmp/cross.log; [ \$r = 0 ] || { tail -20 /tmp/cross.log; exit 1; }
+        dkms status knetstat | grep -x 'knetstat/$ver, $cross, x86_64: installed' &&
         modinfo -F vermagic /lib/modules/$cross/updates/dkms/knetstat.ko* | grep -x '$cross .* aarch64'" &&
         signed "$cross"
 }
 if [ -n "$cross" ]; then
-    check "DKMS cross-compiled it for $cross: an arm64 module, signed with DKMS's key" cross_built
-    sed -n '/aarch64$/s/^/  vermagic: /p; /^signer/s/^/  /p' "$tmp/check.log"
+    check "linux-headers-$cross:arm64 installed: DKMS cross-compiled it, an arm64 module signed with DKMS's key" cross_built
+    sed -n '/^knetstat/s/^/  /p; /aarch64$/s/^/  vermagic: /p; /^signer/s/^/  /p' "$tmp/check.log"
+    remove_cross
 fi
 check "the kernel without Rust is skipped, with its sentence" grep -qx \
     'knetstat: KDIR=/lib/modules/0.0.1-norust/build was built without Rust support .*' "$tmp/apt.log"

@@ -16,10 +16,11 @@
 # installed with INITRD=No (Debian's hooks then make no initramfs, 20 s
 # each): tests/stock/initramfs.sh makes the one the VM boots with.
 #
-# trixie-backports: also the arm64 headers of the same kernel (Debian's
-# linux-headers-RELEASE-arm64, with dpkg's arm64 architecture added), which
-# bring the cross compiler: installing the package builds the module for
-# them too, as on an amd64 machine that builds modules for arm64 boards.
+# trixie-backports: dpkg's arm64 architecture added, and the name of the
+# arm64 kernel of the same version recorded (cross_release=), so that
+# tests/stock/check.sh can install its headers after the package, as on an
+# amd64 machine that builds modules for arm64 boards. The headers are not in
+# the root itself: make demo, which shares it, would cross-compile for them.
 #
 # flavours: trixie with backports and, instead of linux-image-amd64, every
 # other flavour of its version (linux-image-F, F ending in amd64: today
@@ -83,7 +84,7 @@ identity() {
     case $distro in
     lifecycle) echo "$(point_releases) $(base_kernel)" ;;
     flavours) echo "$(candidate)" $(other_flavours) ;;
-    trixie-backports) echo "$(candidate) arm64" ;;
+    trixie-backports) echo "$(candidate) dpkg-arm64" ;;
     *) candidate ;;
     esac
 }
@@ -182,7 +183,7 @@ else
     done
     release=${releases[0]} cross=
     # trixie-backports: the arm64 kernel of the same version
-    [ "$distro" != trixie-backports ] || { cross=${release%-amd64}-arm64; pkgs+=("linux-headers-$cross:arm64=$image_ver"); }
+    [ "$distro" != trixie-backports ] || cross=${release%-amd64}-arm64
     xy=$(echo "$release" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
     say "installing ${pkgs[*]}, linux-source-$xy"
     step in_root "$root" env INITRD=No apt-get install -y --no-install-recommends "${target[@]}" \
