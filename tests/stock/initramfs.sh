@@ -48,10 +48,8 @@ want() {  # module path relative to $mods, as modules.dep names it
 }
 case $transport in 9p) names="9p 9pnet_virtio" ;; blk) names="virtio_blk ext4" ;; esac
 for name in $names; do
-    if m=$(grep -oE "^[^:]*/$name\.ko(\.[a-z]+)?:" "$mods/modules.dep" | tr -d :); then want "$m"
-    elif ! grep -qE "/$name\.ko\$" "$mods/modules.builtin" 2>/dev/null; then
-        die "the root's kernel has no $name module, nor is it built in."
-    fi
+    m=$(module_of "$mods" "$name") || die "the root's kernel has no $name module, nor is it built in."
+    [ -z "$m" ] || want "$m"
 done
 
 stage=$(mktemp -d)

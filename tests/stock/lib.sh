@@ -56,15 +56,21 @@ in_root() {
             LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"' sh "$root" ${#binds[@]} "${binds[@]}" "$@"
 }
 
+# module_of MODULES_DIR NAME: the path of kernel module NAME as
+# MODULES_DIR/modules.dep names it (relative to MODULES_DIR), or nothing
+# where it is built in. Fails where the kernel has neither.
+module_of() {
+    grep -oE "^[^:]*/$2\.ko(\.[a-z]+)?:" "$1/modules.dep" 2>/dev/null | tr -d : | grep . ||
+        grep -qE "/$2\.ko\$" "$1/modules.builtin" 2>/dev/null
+}
+
 # root_transport MODULES_DIR (ROOT/lib/modules/RELEASE): how tests/vm/run.sh
 # gives that stock kernel its root. "9p" where the kernel has 9p (a module
 # or built in): the root directory itself, shared. Else "blk" where it has
 # virtio_blk: an ext4 image of the root on a virtio disk, as a cloud image
 # boots (Debian's cloud flavour has no 9p). Fails where it has neither.
 root_transport() {
-    local m
-    for m in 9p:9p virtio_blk:blk; do
-        grep -qE "/${m%:*}\.ko" "$1/modules.dep" "$1/modules.builtin" 2>/dev/null && { echo "${m#*:}"; return 0; }
-    done
-    return 1
+    if module_of "$1" 9p >/dev/null; then echo 9p
+    elif module_of "$1" virtio_blk >/dev/null; then echo blk
+    else return 1; fi
 }

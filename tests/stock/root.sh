@@ -52,9 +52,10 @@ tools="python3 iproute2 kmod procps coreutils util-linux mount hostname grep sed
 me=stock
 . "$(dirname "$0")/lib.sh"      # say, die, step, mirror, in_root
 
-# The version apt would install now of linux-image-FLAVOUR (default amd64).
-candidate() {
-    in_root "$root" apt-cache -o APT::Default-Release="${target[1]:-$distro}" policy "linux-image-${1:-amd64}" |
+# The version apt would install now of linux-image-FLAVOUR (default amd64)
+# from SUITE (default: the root's, trixie-backports or sid).
+candidate() {  # [FLAVOUR [SUITE]]
+    in_root "$root" apt-cache -o APT::Default-Release="${2:-${target[1]:-$distro}}" policy "linux-image-${1:-amd64}" |
         sed -n 's/^ *Candidate: *//p'
 }
 # flavours: the flavours other than amd64 whose candidate is amd64's.
@@ -76,13 +77,10 @@ point_releases() {
     return 1
 }
 # What the root must hold, to tell whether the one there still does.
-# lifecycle: the version of trixie's own linux-image-amd64.
-base_kernel() {
-    in_root "$root" apt-cache policy linux-image-amd64 | sed -n 's/^ *Candidate: *//p'
-}
+# lifecycle: with the version of trixie's own linux-image-amd64.
 identity() {
     case $distro in
-    lifecycle) echo "$(point_releases) $(base_kernel)" ;;
+    lifecycle) echo "$(point_releases) $(candidate amd64 trixie)" ;;
     flavours) echo "$(candidate)" $(other_flavours) ;;
     trixie-backports) echo "$(candidate) dpkg-arm64" ;;
     *) candidate ;;
@@ -145,7 +143,7 @@ if [ "$distro" = lifecycle ]; then
     read -r xy old new < <(point_releases) || die "backports keeps no linux-source-X.Y in two versions."
     release=$(image_of "$xy" "$old") || die "no amd64 image of Linux $old."
     new_release=$(image_of "$xy" "$new") || die "no amd64 image of Linux $new."
-    base=$(base_kernel)
+    base=$(candidate amd64 trixie)
     [ -n "$base" ] || die "apt knows no linux-image-amd64 in trixie."
     say "installing trixie's linux-image-amd64 $base and its headers; downloading $old's and $new's kernels"
     step in_root "$root" env INITRD=No apt-get install -y --no-install-recommends \
