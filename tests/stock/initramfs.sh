@@ -8,9 +8,10 @@
 #
 # RELEASE: the kernel of ROOT's /boot to boot, where it holds several.
 #
-# Its /init is busybox (the host's static one) loading the root's own
-# modules for that (9p and 9pnet_virtio, or virtio_blk and ext4, each unless
-# built in: Debian builds virtio-pci in). The initramfs sits next to the
+# Its /init is a static busybox (the root's own where it has one, as an
+# arm64 root must, else the host's) loading the root's own modules for that
+# (virtio_pci, then 9p and 9pnet_virtio, or virtio_blk and ext4, each unless
+# built in: Debian's amd64 kernels build virtio_pci in). The initramfs sits next to the
 # root (ROOT.initramfs.RELEASE) and is made anew when that kernel, this
 # script or busybox change.
 set -euo pipefail
@@ -18,8 +19,10 @@ set -euo pipefail
 root=$(realpath "${1:?usage: initramfs.sh ROOT}")
 say() { printf 'stock: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
-busybox=$(command -v busybox || true)
-[ -n "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1 ||
+static() { local h; h=$(readelf -lW "$1" 2>/dev/null) && ! grep -q 'program interpreter' <<<"$h"; }
+busybox=$root/usr/bin/busybox
+static "$busybox" || busybox=$(command -v busybox || true)
+[ -n "$busybox" ] && static "$busybox" ||
     die "a static busybox is needed (Debian: apt-get install busybox-static)."
 if [ -n "${2:-}" ]; then kernels=("$root/boot/vmlinuz-$2")
 else kernels=("$root"/boot/vmlinuz-*); fi
@@ -46,7 +49,7 @@ want() {  # module path relative to $mods, as modules.dep names it
     for d in $(sed -n "s|^$m: *||p" "$mods/modules.dep"); do want "$d"; done
     order+=("$m")
 }
-case $transport in 9p) names="9p 9pnet_virtio" ;; blk) names="virtio_blk ext4" ;; esac
+case $transport in 9p) names="virtio_pci 9p 9pnet_virtio" ;; blk) names="virtio_pci virtio_blk ext4" ;; esac
 for name in $names; do
     m=$(module_of "$mods" "$name") || die "the root's kernel has no $name module, nor is it built in."
     [ -z "$m" ] || want "$m"

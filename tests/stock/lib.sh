@@ -56,6 +56,17 @@ in_root() {
             LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"' sh "$root" ${#binds[@]} "${binds[@]}" "$@"
 }
 
+# arm64_binfmt: let this machine run arm64 programs (debootstrap's second
+# stage in an arm64 root, apt and dpkg there) through qemu-user-static:
+# binfmt_misc mounted, and Debian's qemu-aarch64 entry registered, with its
+# F flag (the interpreter is opened now, so it works inside a chroot too).
+arm64_binfmt() {
+    local b=/proc/sys/fs/binfmt_misc
+    [ -e "$b/register" ] || mount -t binfmt_misc binfmt_misc "$b" || return 1
+    [ -e "$b/qemu-aarch64" ] || cat /usr/lib/binfmt.d/qemu-aarch64.conf >"$b/register" || return 1
+    grep -qx enabled "$b/qemu-aarch64"
+}
+
 # module_of MODULES_DIR NAME: the path of kernel module NAME as
 # MODULES_DIR/modules.dep names it (relative to MODULES_DIR), or nothing
 # where it is built in. Fails where the kernel has neither.

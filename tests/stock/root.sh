@@ -2,7 +2,7 @@
 # Make (or reuse) a Debian root file system with a stock Rust-enabled Debian
 # kernel, for the VM tests (tests/vm/run.sh ROOT ...).
 #
-#   tests/stock/root.sh trixie-backports|sid|flavours|lifecycle
+#   tests/stock/root.sh trixie-backports|sid|flavours|lifecycle|arm64
 #
 # The root lives in ${KNETSTAT_CACHE:-~/.cache/knetstat}/stock/DISTRO: a
 # debootstrap minbase with linux-image-amd64, linux-headers-amd64, the
@@ -33,15 +33,22 @@
 # apt's cache (image, headers, source; not installed), so that the
 # backports kernel, then its point release, can be installed and tested
 # offline.
+#
+# arm64: an arm64 trixie root with backports' linux-image-arm64 (image
+# only: the module is the one DKMS cross-compiled in the trixie-backports
+# root) and a static busybox for its initramfs, for
+# qemu-system-aarch64. debootstrap and apt run its programs through
+# qemu-user (binfmt_misc, set up by arm64_binfmt in lib.sh).
 set -euo pipefail
 
 distro=${1:-}
 case $distro in
 trixie-backports) suite=trixie; target=(-t trixie-backports) ;;
 sid) suite=sid; target=() ;;
-flavours|lifecycle) suite=trixie; target=(-t trixie-backports) ;;
-*) echo "stock: usage: root.sh trixie-backports|sid|flavours|lifecycle" >&2; exit 2 ;;
+flavours|lifecycle|arm64) suite=trixie; target=(-t trixie-backports) ;;
+*) echo "stock: usage: root.sh trixie-backports|sid|flavours|lifecycle|arm64" >&2; exit 2 ;;
 esac
+arch=amd64; [ "$distro" != arm64 ] || arch=arm64   # also the kernel's flavour
 cache=${KNETSTAT_CACHE:-$HOME/.cache/knetstat}/stock
 root=$cache/$distro
 marker=$root/etc/knetstat-stock   # written last: the root is complete
@@ -52,10 +59,11 @@ tools="python3 iproute2 kmod procps coreutils util-linux mount hostname grep sed
 me=stock
 . "$(dirname "$0")/lib.sh"      # say, die, step, mirror, in_root
 
-# The version apt would install now of linux-image-FLAVOUR (default amd64)
-# from SUITE (default: the root's, trixie-backports or sid).
+# The version apt would install now of linux-image-FLAVOUR (default: the
+# root's architecture) from SUITE (default: the root's, trixie-backports or
+# sid).
 candidate() {  # [FLAVOUR [SUITE]]
-    in_root "$root" apt-cache -o APT::Default-Release="${2:-${target[1]:-$distro}}" policy "linux-image-${1:-amd64}" |
+    in_root "$root" apt-cache -o APT::Default-Release="${2:-${target[1]:-$distro}}" policy "linux-image-${1:-$arch}" |
         sed -n 's/^ *Candidate: *//p'
 }
 # flavours: the flavours other than amd64 whose candidate is amd64's.
@@ -87,6 +95,7 @@ identity() {
     esac
 }
 
+[ "$arch" = amd64 ] || arm64_binfmt || die "cannot run arm64 programs here (qemu-user-static, binfmt_misc)."
 mkdir -p "$cache"
 exec 9>"$cache/.lock.$distro"
 flock 9
@@ -115,7 +124,7 @@ start=$(date +%s)
 rm -rf "$root"; mkdir -p "$root"
 m=${KNETSTAT_MIRROR:-$(mirror)}
 say "debootstrap $suite from $m into $root"
-step debootstrap --variant=minbase "$suite" "$root" "$m"
+step debootstrap --variant=minbase --arch="$arch" "$suite" "$root" "$m"
 
 if [ "$distro" = sid ]; then
     echo "deb $m sid main" >"$root/etc/apt/sources.list"
@@ -128,6 +137,7 @@ fi
 say "installing the test tools"
 step in_root "$root" apt-get update
 step in_root "$root" apt-get install -y --no-install-recommends $tools
+[ "$arch" = amd64 ] || step in_root "$root" apt-get install -y --no-install-recommends busybox-static
 
 q() { in_root "$root" dpkg-query -W -f='${Version}' "$1"; }
 if [ "$distro" = lifecycle ]; then
@@ -165,8 +175,8 @@ else
     # A kernel: linux-image-F depends on linux-image-RELEASE (= VERSION);
     # linux-source-X.Y of that exact version is its source.
     ver=$(candidate)
-    [ -n "$ver" ] || die "apt knows no linux-image-amd64 in $distro."
-    flavours=amd64
+    [ -n "$ver" ] || die "apt knows no linux-image-$arch in $distro."
+    flavours=$arch
     if [ "$distro" = flavours ]; then
         flavours=$(other_flavours | xargs)
         [ -n "$flavours" ] || die "trixie-backports has no flavour of linux-image-amd64 $ver but amd64."
@@ -177,15 +187,16 @@ else
               tr ',' '\n' | sed -n 's/^ *linux-image-\([0-9][^ ]*\) (= \(.*\))$/\1 \2/p' | head -1)
         [ -n "$dep" ] || die "cannot find which kernel linux-image-$f $ver depends on."
         releases+=("${dep% *}"); image_ver=${dep#* }
-        pkgs+=("linux-image-$f=$ver" "linux-headers-$f=$ver")
+        pkgs+=("linux-image-$f=$ver")
+        [ "$distro" = arm64 ] || pkgs+=("linux-headers-$f=$ver")
     done
     release=${releases[0]} cross=
     # trixie-backports: the arm64 kernel of the same version
     [ "$distro" != trixie-backports ] || cross=${release%-amd64}-arm64
     xy=$(echo "$release" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
-    say "installing ${pkgs[*]}, linux-source-$xy"
-    step in_root "$root" env INITRD=No apt-get install -y --no-install-recommends "${target[@]}" \
-        "${pkgs[@]}" "linux-source-$xy=$image_ver"
+    [ "$distro" = arm64 ] || pkgs+=("linux-source-$xy=$image_ver")
+    say "installing ${pkgs[*]}"
+    step in_root "$root" env INITRD=No apt-get install -y --no-install-recommends "${target[@]}" "${pkgs[@]}"
     in_root "$root" apt-get clean
     { echo "identity=$(identity)"; echo "distro=$distro"; echo "release=$release"
       echo "releases=${releases[*]}"; echo "image=$(q "linux-image-${flavours%% *}")"

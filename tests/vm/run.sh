@@ -13,7 +13,9 @@
 # kernel without 9p (Debian's cloud flavour) boots as a cloud image does:
 # from an ext4 image of that root on a virtio disk (without /usr/src and
 # apt's and knetstat's caches, which no test reads), its results on a
-# second disk; its output is shown when it ends, not while it runs.
+# second disk; its output is shown when it ends, not while it runs. An
+# arm64 STOCK_ROOT (tests/stock/root.sh arm64) boots under
+# qemu-system-aarch64 (-M virt).
 #
 # Exit status: the command's, or
 #   124  the VM did not finish within VM_TIMEOUT seconds (default 900)
@@ -32,7 +34,7 @@ kdir=${1:?kernel build dir}; module=${2?module path or ""}; cmd=${3:?command}
 here=$(cd "$(dirname "$0")" && pwd)
 bzimage=$kdir/arch/x86/boot/bzImage
 [ -z "$module" ] || module=$(realpath "$module")
-stock= transport=9p
+stock= transport=9p arch=x86_64
 if [ ! -f "$bzimage" ] && compgen -G "$kdir/boot/vmlinuz-*" >/dev/null; then
     stock=$(realpath "$kdir")
     if [ -n "${VM_STOCK_RELEASE:-}" ]; then kernels=("$stock/boot/vmlinuz-$VM_STOCK_RELEASE")
@@ -40,6 +42,11 @@ if [ ! -f "$bzimage" ] && compgen -G "$kdir/boot/vmlinuz-*" >/dev/null; then
     [ ${#kernels[@]} = 1 ] ||
         { echo "vm: $stock must hold exactly one kernel in /boot, or set VM_STOCK_RELEASE" >&2; exit 125; }
     bzimage=${kernels[0]}
+    # The root's architecture: its programs' ELF e_machine.
+    case $(od -An -tx1 -j18 -N2 "$stock/usr/bin/env" | tr -d ' ') in
+    3e00) ;; b700) arch=aarch64 ;;
+    *) echo "vm: $stock is neither an amd64 nor an arm64 root" >&2; exit 125 ;;
+    esac
     . "$here/../stock/lib.sh"
     transport=$(root_transport "$stock/lib/modules/${bzimage##*/vmlinuz-}") ||
         { echo "vm: the kernel $bzimage has neither 9p nor virtio_blk" >&2; exit 125; }
@@ -84,17 +91,21 @@ fi
 printf 'VM_EXPOSE=%q\n' "${VM_EXPOSE:-}" >> "$out/env"
 : > "$out/output"
 
+case $arch in
+x86_64) qemu=(qemu-system-x86_64) console=ttyS0 ;;
+aarch64) qemu=(qemu-system-aarch64 -M virt -cpu cortex-a72) console=ttyAMA0 ;;
+esac
 if [ "$transport" = 9p ]; then
-    append="console=ttyS0 loglevel=5 root=/dev/root rootfstype=9p"
+    append="console=$console loglevel=5 root=/dev/root rootfstype=9p"
     append+=" rootflags=trans=virtio,version=9p2000.L,msize=262144 ro"
 else
-    append="console=ttyS0 loglevel=5 root=/dev/vda rootfstype=ext4 ro kout=/dev/vdb"
+    append="console=$console loglevel=5 root=/dev/vda rootfstype=ext4 ro kout=/dev/vdb"
 fi
 append+=" init=$here/init.sh panic=-1 hung_task_timeout_secs=60"
 # Under TCG the clocksource watchdog finds the TSC "unstable" and falls back
 # to jiffies: timestamps then move in 4 ms steps (HZ=250), which ruins the
 # benchmark's figures and coarsens every timeout. QEMU's TSC is steady.
-append+=" tsc=reliable"
+[ "$arch" != x86_64 ] || append+=" tsc=reliable"
 # PCI interrupts from the BIOS's routing table, not ACPI's _PRT: under KASAN,
 # lockdep and TCG the AML interpreter takes 20 s per device on 6.12 and
 # passes its 30 s loop timeout on 7.3, whose virtio devices then get no IRQ
@@ -128,7 +139,7 @@ else
 fi
 
 timeout --signal=KILL "${VM_TIMEOUT:-900}" \
-  qemu-system-x86_64 -accel tcg,thread=multi -nodefaults -no-reboot -display none \
+  "${qemu[@]}" -accel tcg,thread=multi -nodefaults -no-reboot -display none \
     -smp "${VM_CPUS:-2}" -m "${VM_MEM:-2G}" \
     -kernel "$bzimage" "${initrd_arg[@]}" -append "$append" "${shares[@]}" \
     -serial file:"$out/console" -monitor none &
