@@ -15,6 +15,9 @@
 #                        installed, load the module, show the files
 #                        (DEMO_KERNEL=sid|own: sid's kernel, the test kernel)
 #   make vm CMD='...'    run CMD as root in the test VM with the module loaded
+#   make check-arm64     trixie-backports' stock step, plus Debian's arm64
+#                        kernel booted under qemu-system-aarch64 with the
+#                        module DKMS cross-compiled (tests/stock/check.sh)
 #   make deps            install build and test dependencies (Debian 12, root)
 #   make install         install knetstat.ko for KDIR's kernel, and the man page
 #   make uninstall       remove them
@@ -52,7 +55,7 @@ TEST_KDIR = $$(tests/kernel/build.sh $(VARIANT))
 
 DURATION ?= 600
 
-.PHONY: all module build-module install-source deps check test host-test vm-test stress bench impact demo vm clean test-kernel \
+.PHONY: all module build-module install-source deps check check-arm64 test host-test vm-test stress bench impact demo vm clean test-kernel \
 	install uninstall dkms-install dkms-uninstall deb print-sources print-version
 
 all: module
@@ -168,6 +171,10 @@ check:
 
 test:
 	tests/check.sh quick
+
+check-arm64:
+	@tests/deps.sh arm64
+	KNETSTAT_ARM64_BOOT=1 tests/stock/check.sh trixie-backports
 
 # The demo's kernel: Debian's stock one (trixie-backports, the default, or
 # sid) with the .deb installed in a Debian root, the fastest path from

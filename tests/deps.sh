@@ -4,6 +4,7 @@
 #
 #   tests/deps.sh         all of it (make deps, make check)
 #   tests/deps.sh demo    only what the stock-kernel make demo uses
+#   tests/deps.sh arm64   all of it, and what make check-arm64 adds
 set -euo pipefail
 
 BINDGEN_VERSION=0.73.0   # pinned: the kernel's bindings are generated with it
@@ -22,7 +23,8 @@ mode=${1:-all}
 case $mode in
     demo) APT_PKGS=("${DEMO_PKGS[@]}") ;;
     all) ;;
-    *) say "'demo' or nothing, not '$mode'"; exit 2 ;;
+    arm64) APT_PKGS+=(qemu-system-arm qemu-user-static) ;;   # the arm64 root and its boot
+    *) say "'demo', 'arm64' or nothing, not '$mode'"; exit 2 ;;
 esac
 
 missing=()
@@ -39,7 +41,7 @@ else
 fi
 # The demo boots Debian's kernel with the package built in its own root:
 # no host toolchain.
-[ "$mode" = all ] || exit 0
+[ "$mode" != demo ] || exit 0
 
 if ! command -v rustup >/dev/null; then
     say "rustup not found: knetstat needs the rustup toolchain (rustc, cargo) that built the kernel"; exit 1
