@@ -11,7 +11,7 @@
 # Its /init is a static busybox (the root's own where it has one, as an
 # arm64 root must, else the host's) loading the root's own modules for that
 # (virtio_pci, then 9p and 9pnet_virtio, or virtio_blk and ext4, each unless
-# built in: Debian's amd64 kernels build virtio_pci in). The initramfs sits next to the
+# built in: Debian's amd64 and arm64 kernels build virtio_pci in). The initramfs sits next to the
 # root (ROOT.initramfs.RELEASE) and is made anew when that kernel, this
 # script or busybox change.
 set -euo pipefail
