@@ -167,7 +167,7 @@ else
     spkg=linux-source-$xy
     sver=$(dpkg-query -W -f='${Version}' "$spkg" 2>/dev/null || true)
     [ "$sver" = "$ver" ] && [ -f "/usr/src/$spkg.tar.xz" ] ||
-        give_up "kernel $rel's headers carry no Rust build artifacts, so knetstat rebuilds them from the kernel's source: apt-get install $spkg=$ver (installed: ${sver:-none})."
+        give_up "kernel $rel's headers carry no Rust build artifacts, so knetstat rebuilds them from the kernel's source: apt-get install $spkg=$ver (installed: ${sver:-none}), or, where apt no longer has it, set KNETSTAT_KERNEL_SOURCE to that source's tarball or tree."
     src_in=/usr/src/$spkg.tar.xz
 fi
 
@@ -178,7 +178,10 @@ if [ -d "$tree" ]; then
 else
     say "kernel $rel: its headers have no Rust build artifacts; rebuilding them from $src_in (a few minutes, once; log in $log)"
 fi
-echo "$headers" > "$top/headers"
+# The headers a tree was made from (the sweep above reads them): a first
+# attempt's now, so that its remains go with those headers if it fails; a
+# remake's only once its tree is in use.
+[ -d "$tree" ] || echo "$headers" > "$top/headers"
 src=$new/src
 mkdir -p "$src"
 if [ -d "$src_in" ]; then cp -a "$src_in/." "$src/" >"$log" 2>&1
@@ -242,6 +245,7 @@ printf 'key=%s\nrecipe=%s\n' "$key" "$RECIPE" >"$new/build/.knetstat-tree"
 # between the two renames is finished by the next (at the top).
 [ ! -d "$tree" ] || mv "$tree" "$top/build.old"
 mv "$new/build" "$tree"
+echo "$headers" > "$top/headers"
 rm -rf "$top/build.old" "$new" "$top/key"
 say "kernel $rel: Rust build tree ready in $tree ($exports Rust exports checked)"
 echo "$tree"

@@ -13,7 +13,10 @@
 #  - headers that differ, with a source that does not exist, is not a kernel
 #    tree, is not a kernel tarball, or is a tarball of another version: one
 #    sentence each, naming it, before anything is extracted or removed, and
-#    the tree, its record and the installed module as they were;
+#    the tree, its record and the installed module as they were; the same
+#    after a tree of the kernel's version that is not a whole source was
+#    accepted and copied (configuring it fails). A source that is right is
+#    built from in tests/stock/lifecycle.sh;
 #  - a tree made by an older recipe, no source to remake it: used;
 #  - a tree of knetstat 1.0.0 (no record in the tree, its key beside it):
 #    taken over as it is;
@@ -39,16 +42,20 @@ bad() { echo "FAIL $1"; printf '%s\n' "${2:-}" | tail -20; fail=$((fail + 1)); }
 # What must not change: the tree, its record, the installed module.
 state() {
     r "stat -c '%n %i' $tree; stat -c '%n %i %Y' $tree/rust/libkernel.rmeta /lib/modules/$rel/updates/dkms/knetstat.ko*
-       cat $tree/.knetstat-tree $cache/key 2>/dev/null; true"
+       cat $tree/.knetstat-tree $cache/headers $cache/key 2>/dev/null; true"
 }
 r "test -f $tree/.knetstat-tree" || { echo "FAIL no tree with its record in $tree"; exit 1; }
-r "rm -rf /tmp/ks /usr/src/knetstat-same-$rel /usr/src/knetstat-other-$rel /tmp/linux-9.9.9* &&
+kv=${rel%%[+-]*}   # the kernel's version (Debian's releases: 7.3.4+deb13-amd64)
+r "rm -rf /tmp/ks /usr/src/knetstat-same-$rel /usr/src/knetstat-other-$rel /tmp/linux-9.9.9* /tmp/linux-$kv &&
    cp -a /usr/src/knetstat-$ver /tmp/ks &&
    cp -a /usr/src/linux-headers-$rel /usr/src/knetstat-same-$rel &&
    cp -a /usr/src/linux-headers-$rel /usr/src/knetstat-other-$rel &&
    echo '# another configuration' >>/usr/src/knetstat-other-$rel/.config &&
    mkdir /tmp/linux-9.9.9 && printf 'VERSION = 9\nPATCHLEVEL = 9\nSUBLEVEL = 9\n' >/tmp/linux-9.9.9/Makefile &&
-   tar -C /tmp -cJf /tmp/linux-9.9.9.tar.xz linux-9.9.9" || { echo "FAIL setting up"; exit 1; }
+   tar -C /tmp -cJf /tmp/linux-9.9.9.tar.xz linux-9.9.9 &&
+   mkdir -p /tmp/linux-$kv/rust && touch /tmp/linux-$kv/Kconfig &&
+   echo $kv | sed 's/\([^.]*\)\.\([^.]*\)\.\(.*\)/VERSION = \1\nPATCHLEVEL = \2\nSUBLEVEL = \3/' >/tmp/linux-$kv/Makefile" ||
+    { echo "FAIL setting up"; exit 1; }
 before=$(state)
 
 # The build, as DKMS runs it but in the copy: stderr only.
@@ -61,13 +68,21 @@ if [ $rc = 0 ] && ! grep -q knetstat-prepare <<<"$out" && r "test -f /tmp/ks/kne
    [ "$(state)" = "$before" ]; then ok "another path to the same headers, no source: the tree is used, nothing rebuilt"
 else bad "another path to the same headers (status $rc)" "$out"; fi
 
-for case in "/nonexistent|does not exist" "/etc|is not a kernel source tree" \
-            "/etc/hostname|is not a kernel source tarball" \
-            "/tmp/linux-9.9.9.tar.xz|is the source of Linux 9.9.9, not of kernel $rel (Linux "; do
-    src=${case%%|*} want=${case#*|}
+# The last: a tree of the kernel's version, accepted (the one line more
+# says it is being used) and copied, that is not a whole source (a
+# Makefile, Kconfig and rust/ only): configuring it fails.
+for case in "/nonexistent|KNETSTAT_KERNEL_SOURCE=/nonexistent does not exist" \
+            "/etc|KNETSTAT_KERNEL_SOURCE=/etc is not a kernel source tree" \
+            "/etc/hostname|KNETSTAT_KERNEL_SOURCE=/etc/hostname is not a kernel source tarball" \
+            "/tmp/linux-9.9.9.tar.xz|KNETSTAT_KERNEL_SOURCE=/tmp/linux-9.9.9.tar.xz is the source of Linux 9.9.9, not of kernel $rel (Linux " \
+            "/tmp/linux-$kv|configuring /tmp/linux-$kv with kernel $rel's .config failed: see $cache/prepare.log (make"; do
+    src=${case%%|*} want=${case#*|} progress= lines=1
+    [ "$src" != "/tmp/linux-$kv" ] ||
+        progress="knetstat-prepare: kernel $rel: remaking its Rust build tree from $src," lines=2
     out=$(build "/usr/src/knetstat-other-$rel" "$src"); rc=$?
-    if [ $rc != 0 ] && [ "$(grep -cv '^make.*Error' <<<"$out")" = 1 ] &&
-       grep -qF "knetstat: KNETSTAT_KERNEL_SOURCE=$src $want" <<<"$out" &&
+    if [ $rc != 0 ] && [ "$(grep -cv '^make.*Error' <<<"$out")" = $lines ] &&
+       { [ -z "$progress" ] || grep -qF "$progress" <<<"$out"; } &&
+       grep -qF "knetstat: $want" <<<"$out" &&
        grep -qF "The tree made before, in $tree, is left as it was." <<<"$out" &&
        [ "$(state)" = "$before" ]; then ok "headers that differ, source $src: one sentence, the tree as it was"
     else bad "headers that differ, source $src (status $rc)" "$out"; fi
@@ -136,6 +151,6 @@ for d in arch ubuntu; do
 done
 r "rm -rf $lay/arch $lay/ubuntu /usr/src/linux-lib-rust-knetstat-$rel"
 
-r "rm -rf /tmp/ks /tmp/decoy /usr/src/knetstat-same-$rel /usr/src/knetstat-other-$rel /tmp/linux-9.9.9*"
+r "rm -rf /tmp/ks /tmp/decoy /usr/src/knetstat-same-$rel /usr/src/knetstat-other-$rel /tmp/linux-9.9.9* /tmp/linux-$kv"
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
