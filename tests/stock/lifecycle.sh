@@ -14,17 +14,22 @@
 #  3. NEW's: built for NEW the same way; linux-source-X.Y moves to NEW,
 #     OLD's source is gone;
 #  4. knetstat-dkms V.1 over V: rebuilt for both, OLD from its cached tree;
-#  5. OLD booted with that module: the VM tests;
-#  6. OLD's cached tree removed by hand, V.1 installed again: OLD skipped
+#  5. OLD's cached tree removed by hand, V.1 installed again: OLD skipped
 #     with the sentence naming its source, NEW built, nothing else breaks;
-#  7. OLD's kernel purged: nothing of knetstat left for it;
-#  8. knetstat-dkms purged: nothing left at all.
+#  6. OLD's source from elsewhere, as the sentence says (here the tarball
+#     in its linux-source .deb, which apt's cache still holds; on other
+#     distributions their kernel's source): KNETSTAT_KERNEL_SOURCE=TARBALL
+#     dkms install -k OLD rebuilds OLD's tree from it and builds;
+#  7. OLD booted with that module: the VM tests;
+#  8. OLD's kernel purged: nothing of knetstat left for it;
+#  9. knetstat-dkms purged: nothing left at all.
 # After each: dpkg --audit empty and dkms status as expected. The Rust
 # trees are kept on the host by release (stock/trees), and put back in the
 # next run's copy, so that a warm run rebuilds none (kdir-prepare still
-# judges whether each is good). Each goes in just before its kernel is
-# installed: before, it is the tree of a kernel that is gone, which any
-# build sweeps away, as it should. Prints 'N passed, N failed'.
+# judges whether each is good), but for step 6's, which every run makes.
+# Each goes in just before its kernel is installed: before, it is the tree
+# of a kernel that is gone, which any build sweeps away, as it should.
+# Prints 'N passed, N failed'.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -94,18 +99,30 @@ step4() {
         [ "$(rmeta)" = "$tree_id" ] &&
         ! r "grep -q knetstat-prepare /var/lib/dkms/knetstat/$ver1/$old/x86_64/log/make.log 2>/dev/null"
 }
-step6() {
+step5() {
     r "rm -rf /var/cache/knetstat/$old" && apt_install "--reinstall /tmp/${deb1##*/}" && audit &&
         status_is "$(line "$ver1" "$new")" &&
         grep -qxF "knetstat-dkms: not built for kernel $old:" "$root/tmp/apt.log" &&
-        grep -qF "knetstat: kernel $old's headers carry no Rust build artifacts, so knetstat rebuilds them from the kernel's source: apt-get install linux-source-$xy=$oldv (installed: $newv)." "$root/tmp/apt.log"
+        grep -qF "knetstat: kernel $old's headers carry no Rust build artifacts, so knetstat rebuilds them from the kernel's source: apt-get install linux-source-$xy=$oldv (installed: $newv), or, where apt no longer has it, set KNETSTAT_KERNEL_SOURCE to that source's tarball or tree." "$root/tmp/apt.log"
 }
-step7() {
+# The tarball as a download would bring it (Debian's source packages and
+# kernel.org's hold the same tree under one top directory).
+tarball=/usr/src/linux-$oldv.tar.xz
+step6() {
+    r "dpkg-deb --fsys-tarfile /var/cache/apt/archives/linux-source-${xy}_${oldv}_all.deb |
+           tar -xO ./usr/src/linux-source-$xy.tar.xz >$tarball" &&
+        r "KNETSTAT_KERNEL_SOURCE=$tarball dkms install knetstat/$ver1 -k $old >/tmp/dkms.log 2>&1; r=\$?; cat /tmp/dkms.log; exit \$r" &&
+        audit && status_is "$(line "$ver1" "$old")" "$(line "$ver1" "$new")" &&
+        grep -qF "knetstat-prepare: kernel $old: its headers have no Rust build artifacts; rebuilding them from $tarball" \
+            "$root/var/lib/dkms/knetstat/$ver1/$old/x86_64/log/make.log" &&
+        r "test -f /var/cache/knetstat/$old/build/.knetstat-tree && ! test -e /var/lib/knetstat/skipped/$old && rm $tarball"
+}
+step8() {
     r "apt-get purge -y -q linux-image-$old linux-headers-$old" && audit && status_is "$(line "$ver1" "$new")" &&
         r "! ls -d /var/cache/knetstat/$old /var/lib/knetstat/skipped/$old /var/lib/dkms/knetstat/*/$old \
             /lib/modules/$old/updates/dkms/knetstat.ko* 2>/dev/null | grep ."
 }
-step8() {
+step9() {
     r "apt-get purge -y -q knetstat-dkms" && audit &&
         r "! ls -d /usr/src/knetstat-* /var/lib/dkms/knetstat /var/cache/knetstat /var/lib/knetstat \
             /etc/kernel/postrm.d/knetstat-dkms /lib/modules/*/updates/dkms/knetstat.ko* 2>/dev/null | grep ."
@@ -132,17 +149,20 @@ done
 tree_id=$(rmeta)
 check "4. knetstat-dkms $ver1 over $ver: rebuilt for both kernels, $old from its cached tree" step4
 lap "4. upgrade"
-check "5. $old booted with knetstat $ver1: the VM tests" env VM_STOCK_RELEASE="$old" \
+check "5. $old's cached tree removed by hand: skipped, naming its source; $new built" step5
+lap "5. tree removed"
+check "6. $old's source given as KNETSTAT_KERNEL_SOURCE (a tarball): its tree rebuilt from it, built" step6
+sed -n '/^knetstat/s/^/  /p' "$tmp/check.log"
+lap "6. rebuilt from KNETSTAT_KERNEL_SOURCE"
+check "7. $old booted with that knetstat $ver1: the VM tests" env VM_STOCK_RELEASE="$old" \
     tests/vm/run.sh "$root" "" \
     "modprobe knetstat && grep -qx '$ver1' /sys/module/knetstat/version && python3 tests/vm/test_knetstat.py; r=\$?;
      modprobe -r knetstat && ! test -e /proc/net/tcpstat || r=1; exit \$r"
 grep -E '^(vm:|failed: |[0-9]+ passed)' "$tmp/check.log" | sed 's/^/  lifecycle vm: /'
-lap "5. VM tests on $old"
-check "6. $old's cached tree removed by hand: skipped, naming its source; $new built" step6
-lap "6. tree removed"
-check "7. $old purged: nothing of knetstat left for it" step7
-check "8. knetstat-dkms purged: nothing left" step8
-lap "7, 8. purges"
+lap "7. VM tests on $old"
+check "8. $old purged: nothing of knetstat left for it" step8
+check "9. knetstat-dkms purged: nothing left" step9
+lap "8, 9. purges"
 # A failed run leaves its root for a look.
 [ $fail != 0 ] || rm -rf "$root"
 finish
