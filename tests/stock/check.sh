@@ -68,19 +68,9 @@ for r in $rels; do
         "dkms status knetstat | grep -x 'knetstat/$ver, $r, x86_64: installed' && modinfo -k $r knetstat"
 done
 # These kernels enforce signatures under Secure Boot: DKMS signs the module
-# with its own key (made with openssl, which the package depends on).
-signed() {  # release
-    in_root "$root" sh -c "
-        signer=\$(modinfo -F signer /lib/modules/$1/updates/dkms/knetstat.ko*) &&
-        cn=\$(openssl x509 -in /var/lib/dkms/mok.pub -inform DER -noout -subject -nameopt multiline |
-             sed -n 's/^ *commonName *= *//p') &&
-        serial=\$(openssl x509 -in /var/lib/dkms/mok.pub -inform DER -noout -serial | sed 's/^serial=//') &&
-        key=\$(modinfo -F sig_key /lib/modules/$1/updates/dkms/knetstat.ko* | tr -d ':') &&
-        echo \"signer '\$signer', sig_key \$key; DKMS's certificate: '\$cn', serial \$serial\" &&
-        [ -n \"\$signer\" ] && [ \"\$signer\" = \"\$cn\" ] && [ \"\$key\" = \"\$serial\" ]"
-}
+# with its own key (signed, in lib.sh).
 for r in $rels; do
-    check "the module for $r is signed with DKMS's key" signed "$r"
+    check "the module for $r is signed with DKMS's key" signed "$root" "$r"
     sed -n '/^signer/s/^/  /p' "$tmp/check.log"
 done
 # trixie-backports: the arm64 headers of the same kernel, installed after
@@ -95,7 +85,7 @@ cross_built() {
         sed -n '/^knetstat/p' /tmp/cross.log; [ \$r = 0 ] || { tail -20 /tmp/cross.log; exit 1; }
         dkms status knetstat | grep -x 'knetstat/$ver, $cross, x86_64: installed' &&
         modinfo -F vermagic /lib/modules/$cross/updates/dkms/knetstat.ko* | grep -x '$cross .* aarch64'" &&
-        signed "$cross"
+        signed "$root" "$cross"
 }
 if [ -n "$cross" ]; then
     n=$fail

@@ -85,3 +85,18 @@ root_transport() {
     elif module_of "$1" virtio_blk >/dev/null; then echo blk
     else return 1; fi
 }
+
+# signed ROOT RELEASE: the knetstat module DKMS installed in ROOT for
+# RELEASE is signed with DKMS's own key (made with openssl, which the
+# package depends on), as kernels that enforce signatures under Secure Boot
+# need; prints signer and key beside DKMS's certificate.
+signed() {
+    in_root "$1" sh -c "
+        signer=\$(modinfo -F signer /lib/modules/$2/updates/dkms/knetstat.ko*) &&
+        cn=\$(openssl x509 -in /var/lib/dkms/mok.pub -inform DER -noout -subject -nameopt multiline |
+             sed -n 's/^ *commonName *= *//p') &&
+        serial=\$(openssl x509 -in /var/lib/dkms/mok.pub -inform DER -noout -serial | sed 's/^serial=//') &&
+        key=\$(modinfo -F sig_key /lib/modules/$2/updates/dkms/knetstat.ko* | tr -d ':') &&
+        echo \"signer '\$signer', sig_key \$key; DKMS's certificate: '\$cn', serial \$serial\" &&
+        [ -n \"\$signer\" ] && [ \"\$signer\" = \"\$cn\" ] && [ \"\$key\" = \"\$serial\" ]"
+}
