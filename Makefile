@@ -18,6 +18,10 @@
 #   make check-arm64     trixie-backports' stock step, plus Debian's arm64
 #                        kernel booted under qemu-system-aarch64 with the
 #                        module DKMS cross-compiled (tests/stock/check.sh)
+#   make check-arm64-native  the .deb installed in an arm64 root, DKMS
+#                        building with the arm64 toolchain (under
+#                        qemu-user), that kernel booted with the module
+#                        (tests/stock/arm64_native.sh)
 #   make deps            install build and test dependencies (Debian 12, root)
 #   make install         install knetstat.ko for KDIR's kernel, and the man page
 #   make uninstall       remove them
@@ -55,7 +59,7 @@ TEST_KDIR = $$(tests/kernel/build.sh $(VARIANT))
 
 DURATION ?= 600
 
-.PHONY: all module build-module install-source deps check check-arm64 test host-test vm-test stress bench impact demo vm clean test-kernel \
+.PHONY: all module build-module install-source deps check check-arm64 check-arm64-native test host-test vm-test stress bench impact demo vm clean test-kernel \
 	install uninstall dkms-install dkms-uninstall deb print-sources print-version
 
 all: module
@@ -175,6 +179,10 @@ test:
 check-arm64:
 	@tests/deps.sh arm64
 	KNETSTAT_ARM64_BOOT=1 tests/stock/check.sh trixie-backports
+
+check-arm64-native:
+	@tests/deps.sh arm64
+	tests/stock/arm64_native.sh
 
 # The demo's kernel: Debian's stock one (trixie-backports, the default, or
 # sid) with the .deb installed in a Debian root, the fastest path from
