@@ -64,5 +64,5 @@ check "3. $rel booted with that module: the VM tests" env VM_TIMEOUT=1800 tests/
 grep -E '^(vm:|failed: |[0-9]+ passed)' "$tmp/check.log" | sed "s/^/  $me vm: /"
 lap "3. VM tests on $rel"
 # A failed run leaves its root for a look.
-[ $fail != 0 ] || rm -rf "$root" "$cache/$me.initramfs.$rel" "$cache/$me.initramfs.$rel.key"
+[ $fail != 0 ] || rm -rf "$root" "$root.initramfs.$rel" "$root.initramfs.$rel.key"   # initramfs.sh's
 finish
