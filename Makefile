@@ -15,9 +15,6 @@
 #                        installed, load the module, show the files
 #                        (DEMO_KERNEL=sid|own: sid's kernel, the test kernel)
 #   make vm CMD='...'    run CMD as root in the test VM with the module loaded
-#   make check-arm64     trixie-backports' stock step, plus Debian's arm64
-#                        kernel booted under qemu-system-aarch64 with the
-#                        module DKMS cross-compiled (tests/stock/check.sh)
 #   make check-arm64-native  the .deb installed in an arm64 root, DKMS
 #                        building with the arm64 toolchain (under
 #                        qemu-user), that kernel booted with the module
@@ -59,7 +56,7 @@ TEST_KDIR = $$(tests/kernel/build.sh $(VARIANT))
 
 DURATION ?= 600
 
-.PHONY: all module build-module install-source deps check check-arm64 check-arm64-native test host-test vm-test stress bench impact demo vm clean test-kernel \
+.PHONY: all module build-module install-source deps check check-arm64-native test host-test vm-test stress bench impact demo vm clean test-kernel \
 	install uninstall dkms-install dkms-uninstall deb print-sources print-version
 
 all: module
@@ -175,10 +172,6 @@ check:
 
 test:
 	tests/check.sh quick
-
-check-arm64:
-	@tests/deps.sh arm64
-	KNETSTAT_ARM64_BOOT=1 tests/stock/check.sh trixie-backports
 
 check-arm64-native:
 	@tests/deps.sh arm64

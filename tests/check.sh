@@ -19,7 +19,9 @@
 #      other flavours, cloud and rt today; sid's amd64): the .deb installed
 #      with apt in a Debian root, DKMS building the module, each kernel
 #      booted with that root as such machines boot, the VM tests, on rt the
-#      short stress run too (tests/stock/check.sh)
+#      short stress run too; trixie-backports' arm64 kernel, the module
+#      cross-compiled by DKMS, booted under qemu-system-aarch64 with the
+#      VM tests (tests/stock/check.sh)
 #  10. a kernel's life under DKMS (tests/stock/lifecycle.sh)
 # Every step runs; at the end a table of the steps and their times, and
 # the last line counts the steps that passed and failed.
@@ -103,7 +105,7 @@ step "the installed modules, VM tests and stress (short)" env VM_TIMEOUT="$share
 step "VM tests and stress (short, 7.3 debug)" vm73 "$suite_and_stress"
 step "the .deb is lintian clean" bash -c \
     'deb=$(pkg/mkdeb.sh "$(mktemp -d)") && lintian --fail-on error,warning "$deb"'
-step "stock trixie-backports kernel: apt, DKMS (amd64, and arm64 cross-compiled), VM tests" tests/stock/check.sh trixie-backports
+step "stock trixie-backports kernel: apt, DKMS (amd64, and arm64 cross-compiled), VM tests (amd64, arm64)" tests/stock/check.sh trixie-backports
 step "its other flavours (cloud, rt): apt, DKMS, VM tests, stress on rt" tests/stock/check.sh flavours
 step "stock sid kernel: apt, DKMS, VM tests" tests/stock/check.sh sid
 step "a kernel's life under DKMS: package first, point release, upgrade, removal, purge" tests/stock/lifecycle.sh

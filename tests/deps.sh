@@ -4,7 +4,7 @@
 #
 #   tests/deps.sh         all of it (make deps, make check)
 #   tests/deps.sh demo    only what the stock-kernel make demo uses
-#   tests/deps.sh arm64   all of it, and what make check-arm64 adds
+#   tests/deps.sh arm64   all of it, and what make check-arm64-native adds
 set -euo pipefail
 
 BINDGEN_VERSION=0.73.0   # pinned: the kernel's bindings are generated with it
@@ -14,16 +14,17 @@ say() { printf 'deps: %s\n' "$*" >&2; }
 # What the stock-kernel demo uses on the host (make demo): a Debian root, the
 # .deb built from debian/, QEMU with a busybox initramfs. Everything else
 # the tests use.
-DEMO_PKGS=(debootstrap qemu-system-x86 busybox-static cpio gzip xz-utils rsync make
+DEMO_PKGS=(mmdebstrap qemu-system-x86 busybox-static cpio gzip xz-utils rsync make
            python3 dpkg-dev debhelper dh-dkms)
-APT_PKGS=("${DEMO_PKGS[@]}" linux-source-6.12 clang lld llvm libclang-dev bc flex bison
+APT_PKGS=("${DEMO_PKGS[@]}" debootstrap linux-source-6.12 clang lld llvm libclang-dev bc flex bison
           libelf-dev libssl-dev kmod iproute2 net-tools gcc dkms fakeroot man-db lintian
-          e2fsprogs)   # mke2fs and debugfs: the cloud flavour's disks (tests/vm/run.sh)
+          e2fsprogs    # mke2fs and debugfs: the cloud flavour's disks (tests/vm/run.sh)
+          qemu-system-arm)   # the arm64 boot
 mode=${1:-all}
 case $mode in
     demo) APT_PKGS=("${DEMO_PKGS[@]}") ;;
     all) ;;
-    arm64) APT_PKGS+=(qemu-system-arm qemu-user-static) ;;   # the arm64 root and its boot
+    arm64) APT_PKGS+=(qemu-user-static) ;;   # arm64 programs in the arm64-native root
     *) say "'demo', 'arm64' or nothing, not '$mode'"; exit 2 ;;
 esac
 

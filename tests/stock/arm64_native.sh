@@ -4,7 +4,7 @@
 #
 #   tests/stock/arm64_native.sh        (make check-arm64-native)
 #
-# In a copy of the arm64 root (tests/stock/root.sh arm64: trixie with
+# In a copy of the arm64 root (tests/stock/root.sh arm64-native: trixie with
 # backports' linux-image-arm64), with apt, as an operator of an arm64
 # machine runs it:
 #  1. the kernel's headers and linux-source-X.Y of its version;
@@ -27,7 +27,7 @@ cache=${KNETSTAT_CACHE:-$HOME/.cache/knetstat}/stock
 pass=0 fail=0
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
-base=$(tests/stock/root.sh arm64) || { echo "FAIL $me: no root"; exit 1; }
+base=$(tests/stock/root.sh arm64-native) || { echo "FAIL $me: no root"; exit 1; }
 arm64_binfmt || die "cannot run arm64 programs here (qemu-user-static, binfmt_misc)."
 m() { sed -n "s/^$1=//p" "$base/etc/knetstat-stock"; }
 rel=$(m release) image=$(m image_release)
@@ -38,17 +38,14 @@ grep -q " $root[/ ]" /proc/self/mounts && die "something is mounted below $root.
 rm -rf "$root" && cp -a "$base" "$root" || die "cannot copy $base."
 lap "root ($rel)"
 r() { in_root "$root" sh -c "$1"; }
-apt_install() {  # what, as apt-get install arguments; output in ROOT/tmp/apt.log
-    r "apt-get install -y -q -o Dpkg::Use-Pty=0 --no-install-recommends $1 >/tmp/apt.log 2>&1; r=\$?; cat /tmp/apt.log; exit \$r"
-}
 
 check "1. linux-headers-$rel and linux-source-$xy $image installed" \
-    apt_install "-t trixie-backports linux-headers-$rel=$image linux-source-$xy=$image"
+    apt_in "$root" "-t trixie-backports linux-headers-$rel=$image linux-source-$xy=$image"
 lap "1. headers and source (apt)"
 
 deb=$(pkg/mkdeb.sh "$root/tmp") || die "cannot build the .deb."
 built() {
-    apt_install "/tmp/${deb##*/}" && r '! dpkg --audit | grep .' &&
+    apt_in "$root" "/tmp/${deb##*/}" && r '! dpkg --audit | grep .' &&
         r "dkms status knetstat | grep -x 'knetstat/$ver, $rel, aarch64: installed' &&
            modinfo -k $rel -F vermagic knetstat | grep -x '$rel SMP .* aarch64' &&
            grep -F 'knetstat-prepare: kernel $rel: Rust build tree ready' /var/lib/dkms/knetstat/$ver/$rel/aarch64/log/make.log" &&

@@ -2,7 +2,6 @@
 # knetstat on a stock Debian kernel, installed as an operator installs it.
 #
 #   tests/stock/check.sh trixie-backports|sid|flavours
-#   KNETSTAT_ARM64_BOOT=1 tests/stock/check.sh trixie-backports   (make check-arm64)
 #
 # 1. The root (tests/stock/root.sh): Debian with the kernel that
 #    linux-image-amd64 points to today (flavours: the other flavours of its
@@ -14,14 +13,18 @@
 #    for (one without Rust, one whose headers lack the Rust artifacts and
 #    belong to no package): DKMS skips them, the package says why in one
 #    sentence each, and dpkg ends with the package installed. Then, on
-#    trixie-backports, the cached Rust tree against bad rebuilds, decoy
-#    toolchains and other layouts (tests/stock/prepare_test.sh).
+#    trixie-backports, the arm64 headers of the same kernel: DKMS
+#    cross-compiles the module for them; and the cached Rust tree against
+#    bad rebuilds, decoy toolchains and other layouts
+#    (tests/stock/prepare_test.sh).
 # 3. Each kernel booted under QEMU with that root (tests/vm/run.sh), as such
 #    machines boot (the cloud flavour from a virtio disk): modprobe
 #    knetstat, the VM tests, modprobe -r; on PREEMPT_RT (where the bucket
 #    spinlocks sleep) the short stress run too; the modules prepare_test.sh
-#    built from other distributions' layouts loaded and unloaded. Any
-#    kernel report fails.
+#    built from other distributions' layouts loaded and unloaded. On
+#    trixie-backports also Debian's arm64 image of that kernel, under
+#    qemu-system-aarch64, in an arm64 root (tests/stock/root.sh arm64)
+#    with the cross-compiled module. Any kernel report fails.
 # Prints 'N passed, N failed' and the time of each phase.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -91,10 +94,9 @@ if [ -n "$cross" ]; then
     n=$fail
     check "linux-headers-$cross:arm64 installed: DKMS cross-compiled it, an arm64 module signed with DKMS's key" cross_built
     sed -n '/^knetstat/s/^/  /p; /aarch64$/s/^/  vermagic: /p; /^signer/s/^/  /p' "$tmp/check.log"
-    # KNETSTAT_ARM64_BOOT=1: that very module, into an arm64 root with
-    # Debian's arm64 image of the same version, booted below under
-    # qemu-system-aarch64. Not in make check: the root costs about 15
-    # minutes of emulated apt and dpkg to make (qemu-user).
+    # That very module, into an arm64 root with Debian's arm64 image of the
+    # same version (tests/stock/root.sh arm64), booted below under
+    # qemu-system-aarch64.
     arm_root() {
         arm=$(tests/stock/root.sh arm64) || return 1
         [ "$(sed -n 's/^release=//p' "$arm/etc/knetstat-stock")" = "$cross" ] ||
@@ -103,7 +105,7 @@ if [ -n "$cross" ]; then
             cp "$root/lib/modules/$cross/updates/dkms/"knetstat.ko* "$arm/lib/modules/$cross/updates/dkms/" &&
             depmod -b "$arm" "$cross"
     }
-    [ $fail != $n ] || [ "${KNETSTAT_ARM64_BOOT:-0}" != 1 ] || check "the module put into an arm64 root with Debian's $cross image" arm_root
+    [ $fail != $n ] || check "the module put into an arm64 root with Debian's $cross image" arm_root
     [ $fail = $n ] || arm=
     remove_cross
     lap "arm64: cross build, root"

@@ -14,4 +14,4 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 root=${1:?stock root (tests/stock/root.sh)}
 deb=$("$top/pkg/mkdeb.sh" "$root/tmp") || exit 1
 in_root "$root" sh -c 'dpkg -s knetstat-dkms >/dev/null 2>&1 && apt-get remove -y -q knetstat-dkms; true' >/dev/null
-in_root "$root" sh -c "apt-get install -y -q --no-install-recommends '/tmp/${deb##*/}' >/tmp/apt.log 2>&1; r=\$?; cat /tmp/apt.log; exit \$r"
+apt_in "$root" "/tmp/${deb##*/}"

@@ -56,8 +56,18 @@ in_root() {
             LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"' sh "$root" ${#binds[@]} "${binds[@]}" "$@"
 }
 
-# arm64_binfmt: let this machine run arm64 programs (debootstrap's second
-# stage in an arm64 root, apt and dpkg there) through qemu-user-static:
+# apt_in ROOT ARGS: apt-get install ARGS (one string, split by sh) in ROOT,
+# as an operator runs it: no recommends, no pty for dpkg (its lines would
+# end in CR LF), no initramfs (see root.sh); its output on stdout and in
+# ROOT/tmp/apt.log, its status apt's. The kernel hooks of Debian's images
+# honour INITRD=No.
+apt_in() {
+    in_root "$1" sh -c "INITRD=No apt-get install -y -q -o Dpkg::Use-Pty=0 --no-install-recommends $2 \
+        >/tmp/apt.log 2>&1; r=\$?; cat /tmp/apt.log; exit \$r"
+}
+
+# arm64_binfmt: let this machine run arm64 programs (mmdebstrap's
+# maintainer scripts in an arm64 root, apt and dpkg there) through qemu-user-static:
 # binfmt_misc mounted, and Debian's qemu-aarch64 entry registered, with its
 # F flag (the interpreter is opened now, so it works inside a chroot too).
 arm64_binfmt() {

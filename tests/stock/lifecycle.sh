@@ -70,18 +70,13 @@ rsync -a --exclude=/.git --filter=':- .gitignore' ./ "$hi/" &&
       printf ' -- %s  %s\n\n' "$(sed -n 's/^ -- \(.*>\)  .*/\1/p' debian/changelog | head -1)" "$(date -R)"
       cat debian/changelog; } >"$hi/debian/changelog" &&
     deb1=$("$hi/pkg/mkdeb.sh" "$root/tmp") || die "cannot build the .deb of $ver1."
-apt_install() {  # what, as apt-get install arguments; output in ROOT/tmp/apt.log
-    # (no pty for dpkg: its lines would end in CR LF; no initramfs: see
-    # root.sh)
-    r "INITRD=No apt-get install -y -q -o Dpkg::Use-Pty=0 --no-install-recommends $1 >/tmp/apt.log 2>&1; r=\$?; cat /tmp/apt.log; exit \$r"
-}
 
 installed_v() { [ "$(r "dpkg-query -W -f='\${Version}' $1")" = "$2" ]; }
 kernel() {  # release, version: its image, headers and source, from backports
-    apt_install "-t trixie-backports linux-image-$1=$2 linux-headers-$1=$2 linux-source-$xy=$2"
+    apt_in "$root" "-t trixie-backports linux-image-$1=$2 linux-headers-$1=$2 linux-source-$xy=$2"
 }
 step1() {
-    apt_install "/tmp/${deb##*/}" && audit && status_is "knetstat/$ver: added" &&
+    apt_in "$root" "/tmp/${deb##*/}" && audit && status_is "knetstat/$ver: added" &&
         grep -q "^knetstat: KDIR=/lib/modules/$basek/build was built without Rust support" "$root/tmp/apt.log" &&
         grep -q "without Rust support" "$root/var/lib/knetstat/skipped/$basek"
 }
@@ -95,12 +90,12 @@ step3() {
 }
 rmeta() { r "stat -c '%i %Y' /var/cache/knetstat/$old/build/rust/libkernel.rmeta"; }
 step4() {
-    apt_install "/tmp/${deb1##*/}" && audit && status_is "$(line "$ver1" "$old")" "$(line "$ver1" "$new")" &&
+    apt_in "$root" "/tmp/${deb1##*/}" && audit && status_is "$(line "$ver1" "$old")" "$(line "$ver1" "$new")" &&
         [ "$(rmeta)" = "$tree_id" ] &&
         ! r "grep -q knetstat-prepare /var/lib/dkms/knetstat/$ver1/$old/x86_64/log/make.log 2>/dev/null"
 }
 step5() {
-    r "rm -rf /var/cache/knetstat/$old" && apt_install "--reinstall /tmp/${deb1##*/}" && audit &&
+    r "rm -rf /var/cache/knetstat/$old" && apt_in "$root" "--reinstall /tmp/${deb1##*/}" && audit &&
         status_is "$(line "$ver1" "$new")" &&
         grep -qxF "knetstat-dkms: not built for kernel $old:" "$root/tmp/apt.log" &&
         grep -qF "knetstat: kernel $old's headers carry no Rust build artifacts, so knetstat rebuilds them from the kernel's source: apt-get install linux-source-$xy=$oldv (installed: $newv), or, where apt no longer has it, set KNETSTAT_KERNEL_SOURCE to that source's tarball or tree." "$root/tmp/apt.log"
