@@ -5,9 +5,9 @@
 #   tests/stock/root.sh trixie-backports|sid|flavours|lifecycle|arm64|arm64-native
 #
 # The root lives in ${KNETSTAT_CACHE:-~/.cache/knetstat}/stock/DISTRO: a
-# minimal Debian (mmdebstrap --variant=minbase) with linux-image-amd64, linux-headers-amd64, the
-# linux-source-X.Y of the same version (for the Rust artifacts the headers
-# lack) and the programs the VM tests call. No Rust toolchain and no DKMS:
+# minimal Debian (mmdebstrap --variant=minbase) with linux-image-amd64,
+# linux-headers-amd64, the linux-source-X.Y of the same version (for the
+# Rust artifacts the headers lack) and the programs the VM tests call. No Rust toolchain and no DKMS:
 # installing the knetstat .deb must bring those, as on an operator's machine.
 # A root whose recorded kernel is still apt's candidate is reused (after an
 # apt-get update); any other is made anew. The root's path is the last line
