@@ -24,7 +24,7 @@ mode=${1:-all}
 case $mode in
     demo) APT_PKGS=("${DEMO_PKGS[@]}") ;;
     all) ;;
-    arm64) APT_PKGS+=(qemu-user-static) ;;   # arm64 programs in the arm64-native root
+    arm64) APT_PKGS+=(qemu-user-static arch-test) ;;   # arm64 programs in the arm64-native root; mmdebstrap checks with arch-test
     *) say "'demo', 'arm64' or nothing, not '$mode'"; exit 2 ;;
 esac
 
