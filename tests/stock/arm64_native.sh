@@ -33,7 +33,7 @@ m() { sed -n "s/^$1=//p" "$base/etc/knetstat-stock"; }
 rel=$(m release) image=$(m image_release)
 xy=$(echo "$rel" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
 ver=$(make -s --no-print-directory print-version)
-root=$cache/arm64-native
+root=$cache/arm64-native-run   # the copy; $base is stock/arm64-native
 grep -q " $root[/ ]" /proc/self/mounts && die "something is mounted below $root."
 rm -rf "$root" && cp -a "$base" "$root" || die "cannot copy $base."
 lap "root ($rel)"
