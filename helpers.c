@@ -690,7 +690,7 @@ void knetstat_snapshot(struct seq_file *seq, void *v, struct knetstat_sock *s)
 	const struct knetstat_file *f = it->file;
 	struct sock *sk = v;
 
-	memset(s, 0, sizeof(*s));
+	memset(s, 0, sizeof(*s));	/* all of it: knetstat.rs does not zero it */
 	s->family = f->family == AF_INET6 ? 6 : 4;
 	s->net_admin = it->net_admin;
 	s->hz = HZ;

@@ -15,7 +15,8 @@ struct seq_file;
 int knetstat_register(void);
 void knetstat_unregister(void);
 
-/* Fill @out for the element @v that the iterator of @seq returned. */
+/* Fill all of @out (zeroed first; show() in knetstat.rs relies on it) for the
+ * element @v that the iterator of @seq returned. */
 void knetstat_snapshot(struct seq_file *seq, void *v, struct knetstat_sock *out);
 
 /*

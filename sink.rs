@@ -111,6 +111,9 @@ impl Sink for SliceSink<'_> {
         self.len
     }
 
+    // Inlined, so that the many puts of 1 to 3 constant bytes become
+    // stores rather than calls to memcpy.
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
         let dst = self
             .len
