@@ -62,7 +62,27 @@ summary() {
 
 t0=$SECONDS
 tests/deps.sh || { echo "dependencies could not be installed"; exit 1; }
-note "dependencies" $t0; t0=$SECONDS
+note "dependencies" $t0
+# The roots of the later steps (the Debian 13 build root of the 7.3 kernel,
+# then the stock roots; arm64's after trixie-backports, whose apt knows
+# it) are made or updated in the background while the 6.12 kernel builds:
+# their time is mostly downloads and dpkg, which two compiler jobs leave
+# room for. Each root.sh holds its root's lock, so a step that needs a root
+# waits for it, or makes it itself if this failed (the log says why). Not
+# killed on the way out, but waited for: a root cut short in mmdebstrap
+# may keep mounts.
+ahead_pid=
+if [ "$mode" = all ]; then
+    ahead_log=${KNETSTAT_CACHE:-$HOME/.cache/knetstat}/roots-ahead.log
+    mkdir -p "${ahead_log%/*}"
+    echo "check: the build root and the stock roots are made in the background (log: $ahead_log)"
+    ( tests/kernel/root.sh 7.3
+      for r in trixie-backports arm64 flavours sid lifecycle; do tests/stock/root.sh "$r"; done
+    ) >"$ahead_log" 2>&1 </dev/null &
+    ahead_pid=$!
+    trap 'wait $ahead_pid' EXIT
+fi
+t0=$SECONDS
 kdir=$(tests/kernel/build.sh debug) || { echo "the debug test kernel could not be built"; exit 1; }
 note "6.12 debug kernel (built or reused)" $t0
 ko=$PWD/knetstat.ko
