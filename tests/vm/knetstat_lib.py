@@ -82,12 +82,18 @@ def enter_netns(name):
         os.close(fd)
 
 
-def new_netns():
-    """Move this process into a network namespace of its own, loopback up:
-    for a test whose rows must be its own sockets only."""
+def unshare_netns():
+    """Move this process into a new network namespace, its loopback down:
+    OSError if the kernel refuses."""
     if LIBC.unshare(CLONE_NEWNET) != 0:
         e = ctypes.get_errno()
         raise OSError(e, "unshare(CLONE_NEWNET): %s" % os.strerror(e))
+
+
+def new_netns():
+    """Move this process into a network namespace of its own, loopback up:
+    for a test whose rows must be its own sockets only."""
+    unshare_netns()
     sh("ip link set lo up")
 
 
@@ -336,8 +342,7 @@ UDP_GRO = 104
 def hold_static_keys():
     """In a Child: hold netstamp_needed_key and udp(v6)_encap_needed_key on,
     from a network namespace of our own, until the parent closes our input."""
-    if LIBC.unshare(CLONE_NEWNET) != 0:
-        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNET)")
+    unshare_netns()
     held = []
     for family in (socket.AF_INET, socket.AF_INET6):
         s = socket.socket(family, socket.SOCK_DGRAM)

@@ -37,7 +37,7 @@ import sys
 import threading
 import time
 
-from knetstat_lib import CLONE_NEWNET, LIBC, run_tests
+from knetstat_lib import run_tests, unshare_netns
 
 FILES = ["tcpstat", "tcp6stat", "udpstat", "udp6stat"]
 DURATION = float(sys.argv[1]) if len(sys.argv) > 1 else 60
@@ -331,7 +331,9 @@ def in_new_netns(body):
     pid = os.fork()
     if pid == 0:
         try:
-            if LIBC.unshare(CLONE_NEWNET) != 0:
+            try:
+                unshare_netns()
+            except OSError:
                 os._exit(2)
             body()
             os._exit(0)
