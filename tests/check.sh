@@ -71,7 +71,6 @@ note "dependencies" $t0
 # waits for it, or makes it itself if this failed (the log says why). Not
 # killed on the way out, but waited for: a root cut short in mmdebstrap
 # may keep mounts.
-ahead_pid=
 if [ "$mode" = all ]; then
     ahead_log=${KNETSTAT_CACHE:-$HOME/.cache/knetstat}/roots-ahead.log
     mkdir -p "${ahead_log%/*}"
