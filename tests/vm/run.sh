@@ -95,17 +95,6 @@ case $arch in
 x86_64) qemu=(qemu-system-x86_64) console=ttyS0 ;;
 aarch64) qemu=(qemu-system-aarch64 -M virt -cpu cortex-a72) console=ttyAMA0 ;;
 esac
-# Test kernels (tests/kernel/base.config: no ACPI, no PCI) on QEMU's
-# microvm machine: qboot's MP table lists every CPU, QEMU names the virtio
-# MMIO devices on the command line, and reboot=t ends the VM at sysrq-b or
-# a panic with a triple fault, which -no-reboot turns into QEMU's exit
-# (without it the kernel would try the absent keyboard controller, then
-# jump to the firmware, which boots the kernel again). Stock kernels keep
-# the pc machine with PCI, as on the machines they are made for.
-bus=pci
-if [ "$arch" = x86_64 ] && [ -z "$stock" ]; then
-    qemu+=(-M microvm,acpi=off) bus=device
-fi
 # The 9p root with cache=loose: the guest keeps what it read (pages, names,
 # attributes) instead of asking the host again at every exec, import and
 # stat: under TCG that takes test_knetstat.py on the 6.12 debug kernel from
@@ -125,7 +114,17 @@ append+=" init=$here/init.sh panic=-1 hung_task_timeout_secs=60"
 # to jiffies: timestamps then move in 4 ms steps (HZ=250), which ruins the
 # benchmark's figures and coarsens every timeout. QEMU's TSC is steady.
 [ "$arch" != x86_64 ] || append+=" tsc=reliable"
-[ "$bus" != device ] || append+=" reboot=t"
+# Test kernels (tests/kernel/base.config: no ACPI, no PCI) on QEMU's
+# microvm machine: qboot's MP table lists every CPU, QEMU names the virtio
+# MMIO devices on the command line, and reboot=t ends the VM at sysrq-b or
+# a panic with a triple fault, which -no-reboot turns into QEMU's exit
+# (without it the kernel would try the absent keyboard controller, then
+# jump to the firmware, which boots the kernel again). Stock kernels keep
+# the pc machine with PCI, as on the machines they are made for.
+bus=pci
+if [ "$arch" = x86_64 ] && [ -z "$stock" ]; then
+    qemu+=(-M microvm,acpi=off) bus=device append+=" reboot=t"
+fi
 
 # The test kernel with the host's root, or a stock root with its own kernel
 # and initramfs: shared over 9p, or as disks.
