@@ -11,52 +11,127 @@ pub(crate) trait Sink {
     /// How many bytes the output holds, so that a column can be padded
     /// to its width after it was written.
     fn position(&self) -> usize;
+
+    /// Appends the first `len` bytes of `bytes` (all of them if `len` is
+    /// larger).
+    ///
+    /// For text made in a fixed-size local array, such as a number's
+    /// digits: a sink with room for all `N` bytes may copy them all, a
+    /// copy of constant size, and keep only `len`.
+    fn put_head<const N: usize>(&mut self, bytes: &[u8; N], len: usize) {
+        self.put(bytes.get(..len).unwrap_or(bytes));
+    }
 }
 
 /// Writes a dotted quad.
 ///
-/// Every row has two addresses: the text is made in a local array and
-/// written with one `put`, which costs a fraction of writing it number by
-/// number.
+/// Every row has two addresses: the text is made in a local array, each
+/// part from [`OCTETS`] with one 4-byte copy, and written with one `put`.
+#[inline(always)]
 pub(crate) fn put_ipv4<S: Sink>(out: &mut S, addr: [u8; 4]) {
-    // "255.255.255.255" is 15 bytes.
-    let mut text = [0u8; 15];
+    // "255.255.255.255." is 16 bytes; the last dot is not written.
+    let mut text = [0u8; 16];
     let mut len = 0;
-    let mut push = |byte: u8| {
-        if let Some(slot) = text.get_mut(len) {
-            *slot = byte;
-            len += 1;
+    for n in addr {
+        let [a, b, c, part] = OCTETS[usize::from(n)];
+        // len <= 12 before each part, so the range is always there.
+        if let Some(dst) = text.get_mut(len..len + 4) {
+            dst.copy_from_slice(&[a, b, c, b'.']);
         }
-    };
-    for (i, n) in addr.into_iter().enumerate() {
-        if i > 0 {
-            push(b'.');
-        }
-        if n >= 100 {
-            push(b'0' + n / 100);
-        }
-        if n >= 10 {
-            push(b'0' + n / 10 % 10);
-        }
-        push(b'0' + n % 10);
+        len += usize::from(part);
     }
-    out.put(text.get(..len).unwrap_or(b""));
+    // len >= 8: every part has a digit and a dot.
+    out.put_head(&text, len - 1);
 }
 
-/// Writes `n` in decimal.
-pub(crate) fn put_u64<S: Sink>(out: &mut S, mut n: u64) {
-    let mut digits = [0u8; 20]; // u64::MAX has 20 digits
-    let mut start = digits.len();
-    for slot in digits.iter_mut().rev() {
-        *slot = b'0' + (n % 10) as u8;
-        start -= 1;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+/// For each octet value, its decimal digits and a dot in the first bytes
+/// of four (`[b'7', b'.', ..]`), and in the last how many of them are the
+/// octet's text with its dot (2 to 4).
+const OCTETS: [[u8; 4]; 256] = {
+    let mut table = [[0u8; 4]; 256];
+    let mut n = 0;
+    while n < 256 {
+        let d = [
+            b'0' + (n / 100) as u8,
+            b'0' + (n / 10 % 10) as u8,
+            b'0' + (n % 10) as u8,
+        ];
+        table[n] = if n >= 100 {
+            [d[0], d[1], d[2], 4]
+        } else if n >= 10 {
+            [d[1], d[2], b'.', 3]
+        } else {
+            [d[2], b'.', 0, 2]
+        };
+        n += 1;
     }
-    out.put(digits.get(start..).unwrap_or(b"0"));
+    table
+};
+
+/// Writes `n` in decimal.
+///
+/// Inlined for the numbers of one digit, most in a row (a flag's 0 or 1);
+/// the others are written by [`put_digits`].
+#[inline(always)]
+pub(crate) fn put_u64<S: Sink>(out: &mut S, n: u64) {
+    if n < 10 {
+        out.put(&[b'0' + n as u8]);
+    } else {
+        put_digits(out, n);
+    }
 }
+
+/// Writes `n`, at least 10, in decimal.
+fn put_digits<S: Sink>(out: &mut S, n: u64) {
+    // The number of digits, then the digits from the last, two at a time.
+    let len = POWERS_OF_TEN.iter().take_while(|&&p| n >= p).count() + 1;
+    let mut digits = [0u8; 20]; // u64::MAX has 20 digits
+    let mut end = len;
+    let mut rest = n;
+    while rest >= 10 {
+        let pair = DIGIT_PAIRS
+            .get((rest % 100) as usize)
+            .copied()
+            .unwrap_or_default();
+        if let Some(dst) = end
+            .checked_sub(2)
+            .and_then(|start| digits.get_mut(start..end))
+        {
+            dst.copy_from_slice(&pair);
+        }
+        end = end.saturating_sub(2);
+        rest /= 100;
+    }
+    // An odd number of digits leaves the first one.
+    if let (1, Some(first)) = (end, digits.first_mut()) {
+        *first = b'0' + rest as u8;
+    }
+    out.put_head(&digits, len);
+}
+
+/// 10, 100, ... 10^19: a number at least the k-th has more than k digits.
+const POWERS_OF_TEN: [u64; 19] = {
+    let mut table = [0u64; 19];
+    let mut p = 10;
+    let mut k = 0;
+    while k < 19 {
+        table[k] = p;
+        p = p.wrapping_mul(10);
+        k += 1;
+    }
+    table
+};
+
+/// `b"00"` to `b"99"`.
+const DIGIT_PAIRS: [[u8; 2]; 100] = {
+    let mut table = [[0u8; 2]; 100];
+    let mut n = 0;
+    while n < 100 {
+        table[n] = [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8];
+        n += 1;
+    }
+    table
+};
 
 /// Writes `n` in decimal, with a `-` when negative.
 pub(crate) fn put_i64<S: Sink>(out: &mut S, n: i64) {
@@ -121,13 +196,29 @@ impl Sink for SliceSink<'_> {
             .and_then(|end| self.buf.get_mut(self.len..end));
         match dst {
             Some(dst) => {
-                // Same length by construction: the copy is a plain memcpy.
-                for (d, s) in dst.iter_mut().zip(bytes) {
-                    *d = *s;
-                }
+                dst.copy_from_slice(bytes);
                 self.len += bytes.len();
             }
             None => self.overflow = true,
+        }
+    }
+
+    #[inline(always)]
+    fn put_head<const N: usize>(&mut self, bytes: &[u8; N], len: usize) {
+        let len = len.min(N);
+        let dst = self
+            .len
+            .checked_add(N)
+            .and_then(|end| self.buf.get_mut(self.len..end));
+        match dst {
+            // Room for all N: copy them all (a constant-size copy); the
+            // bytes after `len` are overwritten by what comes next, or
+            // never counted.
+            Some(dst) => {
+                dst.copy_from_slice(bytes);
+                self.len += len;
+            }
+            None => self.put(bytes.get(..len).unwrap_or(bytes)),
         }
     }
 }

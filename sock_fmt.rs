@@ -19,9 +19,9 @@ const UDP_HEADER: &[u8] =
     b"Recv-Q Send-Q Local Address           Foreign Address         Options\n";
 
 /// State names, indexed by the kernel's TCP state numbers.
-const STATE_NAMES: [&str; 13] = [
-    "NONE", "ESTB", "SYNS", "SYNR", "FNW1", "FNW2", "TIMW", "CLSD", "CLSW", "LACK", "LSTN", "CLSG",
-    "SYNR",
+const STATE_NAMES: [&[u8; 4]; 13] = [
+    b"NONE", b"ESTB", b"SYNS", b"SYNR", b"FNW1", b"FNW2", b"TIMW", b"CLSD", b"CLSW", b"LACK",
+    b"LSTN", b"CLSG", b"SYNR",
 ];
 
 /// Width of the address columns; longer addresses are printed whole.
@@ -43,6 +43,11 @@ pub(crate) fn write_row<S: Sink>(out: &mut S, s: &Snapshot) {
 /// Writes one socket's row.
 fn write_socket<S: Sink>(out: &mut S, s: &Snapshot) {
     for queue in [s.rx_queue, s.tx_queue] {
+        // Most queues are empty, or nearly.
+        if let Ok(digit @ 0..=9) = u8::try_from(queue) {
+            out.put(&[b' ', b' ', b' ', b' ', b' ', b'0' + digit, b' ']);
+            continue;
+        }
         let mut room = [0u8; QUEUE_MAX];
         let mut col = SliceSink::new(&mut room);
         put_i64(&mut col, queue.into());
@@ -55,8 +60,7 @@ fn write_socket<S: Sink>(out: &mut S, s: &Snapshot) {
         KNETSTAT_UDP => crate::options::write_udp_options(out, s),
         KNETSTAT_TCP_FULL => {
             put_state(out, s.state);
-            put_left(out, crate::diag::diag_flag(s).as_bytes(), DIAG_WIDTH);
-            out.put(b" ");
+            put_diag(out, crate::diag::diag_flag(s).as_bytes());
             crate::options::write_tcp_options(out, s);
         }
         // TIME_WAIT and request sockets have no options: the row ends
@@ -69,22 +73,23 @@ fn write_socket<S: Sink>(out: &mut S, s: &Snapshot) {
 
 /// Writes the 4-letter state name and one space.
 fn put_state<S: Sink>(out: &mut S, state: u8) {
-    out.put(state_name(state).as_bytes());
+    out.put(state_name(state));
     out.put(b" ");
 }
 
 /// The 4-letter name of a TCP state; `NONE` for an unknown number.
-fn state_name(state: u8) -> &'static str {
+fn state_name(state: u8) -> &'static [u8; 4] {
     STATE_NAMES
         .get(usize::from(state))
         .copied()
-        .unwrap_or("NONE")
+        .unwrap_or(b"NONE")
 }
 
 /// Writes `address:port` padded to the column width, then one space.
 ///
 /// Written straight to `out`, then padded by what `out` grew: a copy
 /// through a column buffer cost as much as the address itself.
+#[inline(always)]
 fn write_endpoint<S: Sink>(out: &mut S, family: u8, addr: &[u8; 16], port: u16) {
     let start = out.position();
     if family == 6 {
@@ -99,7 +104,7 @@ fn write_endpoint<S: Sink>(out: &mut S, family: u8, addr: &[u8; 16], port: u16) 
     } else {
         put_u64(out, port.into());
     }
-    out.put(padding(out.position().saturating_sub(start), ADDR_WIDTH));
+    pad(out, out.position().saturating_sub(start), ADDR_WIDTH);
     out.put(b" ");
 }
 
@@ -107,6 +112,7 @@ fn write_endpoint<S: Sink>(out: &mut S, family: u8, addr: &[u8; 16], port: u16) 
 /// (lib/vsprintf.c, ip6_compressed_string): the first longest run of two or
 /// more zero words becomes `::`, v4-mapped and ISATAP addresses end in a
 /// dotted quad.
+#[inline(never)]
 fn put_ipv6<S: Sink>(out: &mut S, addr: &[u8; 16]) {
     let mut words = [0u16; 8];
     for (w, pair) in words.iter_mut().zip(addr.chunks_exact(2)) {
@@ -181,20 +187,37 @@ fn put_hex<S: Sink>(out: &mut S, word: u16) {
 /// Spaces to pad with; no column is wider.
 const SPACES: &[u8; 32] = b"                                ";
 
-/// The spaces that pad `len` bytes to `width`; none if it is already wider.
-fn padding(len: usize, width: usize) -> &'static [u8] {
-    SPACES.get(..width.saturating_sub(len)).unwrap_or(b"")
+/// Writes the spaces that pad `len` bytes to `width`; none if it is
+/// already wider.
+fn pad<S: Sink>(out: &mut S, len: usize, width: usize) {
+    out.put_head(SPACES, width.saturating_sub(len));
+}
+
+/// Writes the Diag column and one space: `flag` left-aligned in a column
+/// of [`DIAG_WIDTH`], with one copy of constant size (flags are at most 3
+/// bytes; a longer one would still be written whole).
+fn put_diag<S: Sink>(out: &mut S, flag: &[u8]) {
+    if flag.len() > DIAG_WIDTH {
+        put_left(out, flag, DIAG_WIDTH);
+        out.put(b" ");
+        return;
+    }
+    let mut col = [b' '; DIAG_WIDTH + 1];
+    for (slot, &b) in col.iter_mut().zip(flag) {
+        *slot = b;
+    }
+    out.put(&col);
 }
 
 /// Writes `text` left-aligned in a column of `width` (never cut).
 fn put_left<S: Sink>(out: &mut S, text: &[u8], width: usize) {
     out.put(text);
-    out.put(padding(text.len(), width));
+    pad(out, text.len(), width);
 }
 
 /// Writes `text` right-aligned in a column of `width` (never cut).
 fn put_right<S: Sink>(out: &mut S, text: &[u8], width: usize) {
-    out.put(padding(text.len(), width));
+    pad(out, text.len(), width);
     out.put(text);
 }
 

@@ -176,6 +176,52 @@ fn ipv6_agrees_with_std_where_the_kernel_does() {
     }
 }
 
+#[test]
+fn every_octet_as_std_prints_it() {
+    // put_ipv4 builds each part from a table: check all 256 in every position.
+    for n in 0..=255u8 {
+        for addr in [[n, 1, 2, 3], [1, n, 2, 3], [1, 2, n, 3], [1, 2, 3, n], [n; 4]] {
+            let want = std::net::Ipv4Addr::from(addr).to_string();
+            let mut bytes = [0; 16];
+            bytes[..4].copy_from_slice(&addr);
+            assert_eq!(addr_text(4, bytes), want);
+        }
+    }
+}
+
+#[test]
+fn numbers_of_every_length() {
+    // put_u64 counts the digits first, then writes them two at a time.
+    let mut values = vec![0, 1, 9, u64::MAX, u64::MAX - 1];
+    let mut p = 10u64;
+    for _ in 1..20 {
+        values.extend([p - 1, p, p + 1, p + p / 2]);
+        p = p.saturating_mul(10);
+    }
+    for n in values {
+        let mut out = crate::tests_support::VecSink(Vec::new());
+        put_u64(&mut out, n);
+        assert_eq!(String::from_utf8(out.0).unwrap(), n.to_string());
+        // And in a slice exactly as long: a sink without room for the whole
+        // digit array must still take the number.
+        let len = n.to_string().len();
+        let mut room = vec![0xaa; len];
+        let mut sink = SliceSink::new(&mut room);
+        put_u64(&mut sink, n);
+        assert_eq!(sink.written(), Some(len));
+        assert_eq!(room, n.to_string().as_bytes());
+    }
+}
+
+#[test]
+fn queues_around_one_digit() {
+    for q in [-10, -1, 0, 1, 9, 10, 99_999, 999_999, 1_000_000, i32::MAX, i32::MIN] {
+        let s = Snapshot { rx_queue: q, tx_queue: q, ..estb() };
+        let want = format!("{q:>6} {q:>6} 127.0.0.1:40000 ");
+        assert!(row(&s).starts_with(&want), "queue {q}: {}", row(&s));
+    }
+}
+
 // --- states ------------------------------------------------------------------
 
 #[test]
