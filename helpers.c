@@ -7,8 +7,9 @@
  *  - knetstat_snapshot(): copy the fields of one socket into a plain
  *    struct knetstat_sock, touching only fields its kind of socket has.
  *
- * Nothing here formats output: the seq_file show callback is Rust
- * (knetstat_seq_show in knetstat.rs).
+ * Nothing here formats output: the show callback hands the snapshot and
+ * the free part of the seq_file buffer to knetstat_format_row()
+ * (knetstat.rs).
  *
  * The TCP walk mirrors tcp_seq_start/next/stop in net/ipv4/tcp_ipv4.c
  * (Linux 6.12), which are not exported to modules when IPv6 is built in.
@@ -684,13 +685,14 @@ static void snap_udp(struct sock *sk, unsigned short family,
 	s->encap_type = READ_ONCE(udp_sk(sk)->encap_type);
 }
 
-void knetstat_snapshot(struct seq_file *seq, void *v, struct knetstat_sock *s)
+/* Fills all of @s (zeroed first) for the element @v of the walk of @seq. */
+static void knetstat_snapshot(struct seq_file *seq, void *v, struct knetstat_sock *s)
 {
 	const struct knetstat_iter *it = seq->private;
 	const struct knetstat_file *f = it->file;
 	struct sock *sk = v;
 
-	memset(s, 0, sizeof(*s));	/* all of it: knetstat.rs does not zero it */
+	memset(s, 0, sizeof(*s));	/* knetstat_format_row() reads every byte */
 	s->family = f->family == AF_INET6 ? 6 : 4;
 	s->net_admin = it->net_admin;
 	s->hz = HZ;
@@ -706,16 +708,28 @@ void knetstat_snapshot(struct seq_file *seq, void *v, struct knetstat_sock *s)
 		snap_tcp_full(sk, f->family, s);
 }
 
-/* --- the seq_file buffer, for the Rust show callback ---------------------- */
+/* --- show ---------------------------------------------------------------- */
 
-size_t knetstat_seq_room(struct seq_file *seq, char **buf)
+/*
+ * The show callback: a snapshot of @v, formatted by Rust straight into the
+ * free part of the seq_file buffer. It is C so that a row makes one call
+ * into Rust and none back (snapshot, buffer, commit are inlined here):
+ * under QEMU's TCG, where the tests and benchmarks run, every call and
+ * return costs far more than on hardware (issue 21).
+ *
+ * A row that does not fit is committed as an overflow (-1): seq_file then
+ * hands what it has to the reader, or grows its buffer, and asks for the
+ * row again.
+ */
+static int knetstat_seq_show(struct seq_file *seq, void *v)
 {
-	return seq_get_buf(seq, buf);
-}
+	struct knetstat_sock s;
+	char *buf;
+	size_t room = seq_get_buf(seq, &buf);
 
-void knetstat_seq_commit(struct seq_file *seq, int len)
-{
-	seq_commit(seq, len);
+	knetstat_snapshot(seq, v, &s);
+	seq_commit(seq, buf ? knetstat_format_row(&s, buf, room) : -1);
+	return 0;
 }
 
 /* --- registration -------------------------------------------------------- */

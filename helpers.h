@@ -15,24 +15,10 @@ struct seq_file;
 int knetstat_register(void);
 void knetstat_unregister(void);
 
-/* Fill all of @out (zeroed first; show() in knetstat.rs relies on it) for the
- * element @v that the iterator of @seq returned. */
-void knetstat_snapshot(struct seq_file *seq, void *v, struct knetstat_sock *out);
-
 /*
- * The free part of @seq's buffer, where the show callback formats a row in
- * place (seq_get_buf); *@buf is NULL when there is none.
+ * Format the line for @s into @buf, @room bytes (knetstat.rs): the number
+ * of bytes written, or -1 if the line does not fit.
  */
-size_t knetstat_seq_room(struct seq_file *seq, char **buf);
-
-/*
- * Account for @len bytes written there, or, with @len < 0, mark the buffer
- * as overflowed so that seq_file retries the row with a larger one
- * (seq_commit).
- */
-void knetstat_seq_commit(struct seq_file *seq, int len);
-
-/* The seq_file show callback, implemented in Rust (knetstat.rs). */
-int knetstat_seq_show(struct seq_file *seq, void *v);
+int knetstat_format_row(const struct knetstat_sock *s, char *buf, size_t room);
 
 #endif /* KNETSTAT_HELPERS_H */
