@@ -458,7 +458,14 @@ static void snap_sock_options(const struct sock *sk, struct knetstat_sock *s)
 	s->rcvtimeo = timeo == MAX_SCHEDULE_TIMEOUT ? KNETSTAT_NO_TIMEOUT : timeo;
 	timeo = READ_ONCE(sk->sk_sndtimeo);
 	s->sndtimeo = timeo == MAX_SCHEDULE_TIMEOUT ? KNETSTAT_NO_TIMEOUT : timeo;
-	s->lingertime = READ_ONCE(sk->sk_lingertime);
+	/*
+	 * Here and in snap_tcp_full(), a field that the row shows only under
+	 * a condition is read only then: sk_lingertime, for one, has a cache
+	 * line of its own, which a read of 100k sockets would otherwise fetch
+	 * 100k times for nothing.
+	 */
+	if (s->flags & KNETSTAT_F_LINGER)
+		s->lingertime = READ_ONCE(sk->sk_lingertime);
 
 	/* Extensions */
 	s->priority = READ_ONCE(sk->sk_priority);
@@ -536,27 +543,30 @@ static void snap_multicast(struct sock *sk, unsigned short family,
 }
 
 /*
- * The names of a TCP socket's congestion control and ULP. Both ops live in
- * modules that wait for an RCU grace period before they go
- * (tcp_unregister_congestion_control(), tcp_unregister_ulp()), so under
- * rcu_read_lock() a name can be copied even if setsockopt() swaps the ops
- * meanwhile.
+ * Whether the congestion control is the application's, and the names of a
+ * custom one and of the ULP. Both ops live in modules that wait for an RCU
+ * grace period before they go (tcp_unregister_congestion_control(),
+ * tcp_unregister_ulp()), so under rcu_read_lock() a name can be copied even
+ * if setsockopt() swaps the ops meanwhile. Comparing the pointers needs no
+ * lock, and most rows name neither: they take none.
  */
 static void snap_tcp_names(struct sock *sk, struct knetstat_sock *s)
 {
 	struct inet_connection_sock *icsk = inet_csk(sk);
-	const struct tcp_congestion_ops *ca;
+	const struct tcp_congestion_ops *ca = READ_ONCE(icsk->icsk_ca_ops);
 	const struct tcp_ulp_ops *ulp;
+
+	/* a bit-field: read plainly, like the others */
+	if (ca && (icsk->icsk_ca_setsockopt ||
+		   ca != rcu_access_pointer(sock_net(sk)->ipv4.tcp_congestion_control)))
+		s->xflags |= KNETSTAT_X_CA_CUSTOM;
+	if (!(s->xflags & KNETSTAT_X_CA_CUSTOM) && !READ_ONCE(icsk->icsk_ulp_ops))
+		return;
 
 	rcu_read_lock();
 	ca = READ_ONCE(icsk->icsk_ca_ops);
-	if (ca) {
+	if (ca && (s->xflags & KNETSTAT_X_CA_CUSTOM))
 		strscpy(s->congestion, ca->name, sizeof(s->congestion));
-		/* a bit-field: read plainly, like the others */
-		if (icsk->icsk_ca_setsockopt ||
-		    ca != rcu_dereference(sock_net(sk)->ipv4.tcp_congestion_control))
-			s->xflags |= KNETSTAT_X_CA_CUSTOM;
-	}
 	ulp = READ_ONCE(icsk->icsk_ulp_ops);
 	if (ulp)
 		strscpy(s->ulp, ulp->name, sizeof(s->ulp));
@@ -603,7 +613,8 @@ static void snap_tcp_full(struct sock *sk, unsigned short family,
 	s->keepcnt = READ_ONCE(tp->keepalive_probes);
 	s->user_timeout = READ_ONCE(icsk->icsk_user_timeout);
 	s->defer_accept = READ_ONCE(icsk->icsk_accept_queue.rskq_defer_accept);
-	s->fastopen_qlen = READ_ONCE(icsk->icsk_accept_queue.fastopenq.max_qlen);
+	if (state == TCP_LISTEN)	/* TCP_FASTOPEN is a listener's item */
+		s->fastopen_qlen = READ_ONCE(icsk->icsk_accept_queue.fastopenq.max_qlen);
 
 	/* Extensions; bit-fields read plainly, as do_tcp_getsockopt() does */
 	snap_ip_options(sk, family, s);

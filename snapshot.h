@@ -91,10 +91,10 @@ struct knetstat_sock {
 	__u32 user_timeout;	/* icsk_user_timeout, milliseconds */
 	__s32 rcvbuf;		/* sk_rcvbuf (the kernel's doubled value) */
 	__s32 sndbuf;		/* sk_sndbuf (likewise) */
-	__s32 fastopen_qlen;	/* fastopenq.max_qlen */
+	__s32 fastopen_qlen;	/* fastopenq.max_qlen; listeners only, else 0 */
 	__s64 rcvtimeo;		/* sk_rcvtimeo in jiffies, KNETSTAT_NO_TIMEOUT = none */
 	__s64 sndtimeo;		/* sk_sndtimeo in jiffies, likewise */
-	__s64 lingertime;	/* sk_lingertime in jiffies */
+	__s64 lingertime;	/* sk_lingertime in jiffies; 0 unless SO_LINGER is on */
 	/* Extension inputs, raw as the kernel stores them; full sockets only */
 	__u64 max_pacing_rate;	/* sk_max_pacing_rate, bytes/s; ~0 = unlimited */
 	__u32 xflags;		/* KNETSTAT_X_* */
@@ -126,7 +126,7 @@ struct knetstat_sock {
 	 */
 	__u8  net_admin;
 	__u8  bound_dev[16];	/* SO_BINDTODEVICE's device name, "" = none */
-	__u8  congestion[16];	/* icsk_ca_ops->name */
+	__u8  congestion[16];	/* icsk_ca_ops->name if KNETSTAT_X_CA_CUSTOM, else "" */
 	__u8  ulp[16];		/* icsk_ulp_ops->name, "" = none */
 };
 

@@ -40,7 +40,8 @@ impl Snapshot {
         until_nul(&self.bound_dev)
     }
 
-    /// The congestion control's name.
+    /// The congestion control's name where it is custom
+    /// ([`KNETSTAT_X_CA_CUSTOM`]); helpers.c copies no other.
     pub(crate) fn congestion(&self) -> &[u8] {
         until_nul(&self.congestion)
     }
