@@ -172,6 +172,13 @@ def main():
     setup_host()
     with open("/sys/devices/system/clocksource/clocksource0/current_clocksource") as f:
         clock = f.read().strip()
+    # A jiffies clocksource times in 4 ms steps (HZ=250): a read of 1,000
+    # sockets would measure 0 or 4 ms. Seen once in a boot under TCG whose
+    # kernel had not taken the TSC (tsc=reliable notwithstanding).
+    if "jiffies" in clock:
+        sys.exit("bench: the clocksource is %s, which counts in jiffies: too coarse for "
+                 "these figures; the kernel did not take the TSC at boot, run make bench again"
+                 % clock)
     print("knetstat benchmark: kernel %s, clocksource %s, %d runs per reader, medians"
           % (os.uname().release, clock, runs))
     pop = Population()
