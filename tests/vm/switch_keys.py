@@ -19,7 +19,7 @@ import socket
 import sys
 import time
 
-SO_TIMESTAMP = 29
+from knetstat_lib import SO_TIMESTAMP
 
 
 def send_to_self(until):
