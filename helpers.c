@@ -734,7 +734,12 @@ static void knetstat_snapshot(struct seq_file *seq, void *v, struct knetstat_soc
  */
 static int knetstat_seq_show(struct seq_file *seq, void *v)
 {
-	struct knetstat_sock s;
+	/*
+	 * knetstat_snapshot() clears all of it first; without __uninitialized
+	 * CONFIG_INIT_STACK_ALL_ZERO (the default where the compiler has it)
+	 * would clear it once more, a second memset() a row.
+	 */
+	struct knetstat_sock s __uninitialized;
 	char *buf;
 	size_t room = seq_get_buf(seq, &buf);
 
