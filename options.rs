@@ -18,24 +18,28 @@ use crate::snapshot::{
 /// TCP state number of LISTEN.
 const TCP_LISTEN: u8 = 10;
 
-/// Writes `,NAME=` (or `NAME=` for the first item of the column).
-fn item<S: Sink>(out: &mut S, first: bool, name: &str) {
-    if !first {
-        out.put(b",");
-    }
-    out.put(name.as_bytes());
-    out.put(b"=");
+/// `,NAME=`, the text before an item's value, as one constant: an item
+/// is then one copy, not three.
+macro_rules! key {
+    ($name:literal) => {
+        concat!(",", $name, "=")
+    };
+}
+
+/// Writes `key`, an item's `,NAME=` (`key!`).
+fn item<S: Sink>(out: &mut S, key: &str) {
+    out.put(key.as_bytes());
 }
 
 /// Writes `,NAME=0` or `,NAME=1`.
-fn flag<S: Sink>(out: &mut S, name: &str, on: bool) {
-    item(out, false, name);
+fn flag<S: Sink>(out: &mut S, key: &str, on: bool) {
+    item(out, key);
     out.put(if on { b"1" } else { b"0" });
 }
 
 /// Writes `,NAME=<n>`.
-fn num<S: Sink>(out: &mut S, name: &str, n: i64) {
-    item(out, false, name);
+fn num<S: Sink>(out: &mut S, key: &str, n: i64) {
+    item(out, key);
     put_i64(out, n);
 }
 
@@ -77,6 +81,15 @@ fn put_timeo_ms<S: Sink>(out: &mut S, timeo: u64, hz: u32) {
     out.put(&digits);
 }
 
+/// Writes `,NAME=<ms>ms` for a timeout that is set; nothing for `None`.
+fn timeo<S: Sink>(out: &mut S, key: &str, timeo: Option<u64>, hz: u32) {
+    if let Some(timeo) = timeo {
+        item(out, key);
+        put_timeo_ms(out, timeo, hz);
+        out.put(b"ms");
+    }
+}
+
 /// TCP_DEFER_ACCEPT in seconds, from the stored number of SYN-ACK
 /// retransmissions: the kernel's `retrans_to_secs(retrans, 1, 120)`
 /// (TCP_TIMEOUT_INIT / HZ and TCP_RTO_MAX / HZ).
@@ -99,23 +112,15 @@ fn defer_accept_secs(retrans: u8) -> u64 {
 fn write_common<S: Sink>(out: &mut S, s: &Snapshot) {
     // The kernel stores twice what was asked for; print the request.
     if s.flags & KNETSTAT_F_RCVBUF_LOCK != 0 {
-        num(out, "SO_RCVBUF", i64::from(s.rcvbuf) / 2);
+        num(out, key!("SO_RCVBUF"), i64::from(s.rcvbuf) / 2);
     }
     if s.flags & KNETSTAT_F_SNDBUF_LOCK != 0 {
-        num(out, "SO_SNDBUF", i64::from(s.sndbuf) / 2);
+        num(out, key!("SO_SNDBUF"), i64::from(s.sndbuf) / 2);
     }
-    for (name, timeo) in [
-        ("SO_RCVTIMEO", s.rcv_timeout()),
-        ("SO_SNDTIMEO", s.snd_timeout()),
-    ] {
-        if let Some(timeo) = timeo {
-            item(out, false, name);
-            put_timeo_ms(out, timeo, s.hz);
-            out.put(b"ms");
-        }
-    }
+    timeo(out, key!("SO_RCVTIMEO"), s.rcv_timeout(), s.hz);
+    timeo(out, key!("SO_SNDTIMEO"), s.snd_timeout(), s.hz);
     if s.flags & KNETSTAT_F_LINGER != 0 {
-        item(out, false, "SO_LINGER");
+        item(out, key!("SO_LINGER"));
         put_i64(out, linger_secs(s.lingertime, s.hz).into());
         out.put(b"s");
     }
@@ -132,8 +137,8 @@ const ECN_MASK: u8 = 0x03;
 /// space; such bytes would break the column for grep and awk, so every byte
 /// outside `!`..`~`, and `,`, `=` and `\\`, is written as `\ooo` (octal),
 /// as /proc/mounts escapes paths.
-fn text<S: Sink>(out: &mut S, name: &str, value: &[u8]) {
-    item(out, false, name);
+fn text<S: Sink>(out: &mut S, key: &str, value: &[u8]) {
+    item(out, key);
     for &b in value {
         if b.is_ascii_graphic() && !matches!(b, b',' | b'=' | b'\\') {
             out.put(&[b]);
@@ -171,27 +176,27 @@ fn is_mptcp_subflow(s: &Snapshot) -> bool {
 /// only where the socket differs from a new socket's default.
 fn write_sock_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
     if s.priority != 0 {
-        num(out, "SO_PRIORITY", s.priority.into());
+        num(out, key!("SO_PRIORITY"), s.priority.into());
     }
     // inet_diag_msg_attrs_fill(): INET_DIAG_MARK only for net_admin.
     if s.net_admin() && s.mark != 0 {
-        num(out, "SO_MARK", s.mark.into());
+        num(out, key!("SO_MARK"), s.mark.into());
     }
     let dev = s.bound_dev();
     if !dev.is_empty() {
-        text(out, "SO_BINDTODEVICE", dev);
+        text(out, key!("SO_BINDTODEVICE"), dev);
     }
     if s.rcvlowat != 1 && !is_mptcp_subflow(s) {
-        num(out, "SO_RCVLOWAT", s.rcvlowat.into());
+        num(out, key!("SO_RCVLOWAT"), s.rcvlowat.into());
     }
     if s.incoming_cpu >= 0 && incoming_cpu_is_set_by_user(s) {
-        num(out, "SO_INCOMING_CPU", s.incoming_cpu.into());
+        num(out, key!("SO_INCOMING_CPU"), s.incoming_cpu.into());
     }
     if s.busy_poll != 0 {
-        num(out, "SO_BUSY_POLL", s.busy_poll.into());
+        num(out, key!("SO_BUSY_POLL"), s.busy_poll.into());
     }
     if s.max_pacing_rate != u64::MAX {
-        item(out, false, "SO_MAX_PACING_RATE");
+        item(out, key!("SO_MAX_PACING_RATE"));
         put_u64(out, s.max_pacing_rate);
     }
     // The four receive timestamp options, each 1 exactly where its
@@ -200,23 +205,23 @@ fn write_sock_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
     let ns = s.xflags & KNETSTAT_X_RCVTSTAMPNS != 0;
     let new = s.xflags & KNETSTAT_X_TSTAMP_NEW != 0;
     if ts && !ns && !new {
-        flag(out, "SO_TIMESTAMP", true);
+        flag(out, key!("SO_TIMESTAMP"), true);
     }
     if ns && !new {
-        flag(out, "SO_TIMESTAMPNS", true);
+        flag(out, key!("SO_TIMESTAMPNS"), true);
     }
     if ts && !ns && new {
-        flag(out, "SO_TIMESTAMP_NEW", true);
+        flag(out, key!("SO_TIMESTAMP_NEW"), true);
     }
     if ns && new {
-        flag(out, "SO_TIMESTAMPNS_NEW", true);
+        flag(out, key!("SO_TIMESTAMPNS_NEW"), true);
     }
     if s.tsflags != 0 {
-        num(out, "SO_TIMESTAMPING", s.tsflags.into());
+        num(out, key!("SO_TIMESTAMPING"), s.tsflags.into());
     }
     // sock_diag_put_filterinfo(): only where may_report_filterinfo.
     if s.net_admin() && s.xflags & KNETSTAT_X_FILTER != 0 {
-        flag(out, "SO_ATTACH_FILTER", true);
+        flag(out, key!("SO_ATTACH_FILTER"), true);
     }
     let v6 = s.family == 6;
     let user_tos = if s.kind == KNETSTAT_TCP_FULL {
@@ -225,99 +230,111 @@ fn write_sock_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
         s.tos
     };
     if user_tos != 0 {
-        num(out, if v6 { "IPV6_TCLASS" } else { "IP_TOS" }, s.tos.into());
+        num(
+            out,
+            if v6 {
+                key!("IPV6_TCLASS")
+            } else {
+                key!("IP_TOS")
+            },
+            s.tos.into(),
+        );
     }
     if s.ttl != -1 {
         num(
             out,
-            if v6 { "IPV6_UNICAST_HOPS" } else { "IP_TTL" },
+            if v6 {
+                key!("IPV6_UNICAST_HOPS")
+            } else {
+                key!("IP_TTL")
+            },
             s.ttl.into(),
         );
     }
-    for (bit, name) in [
-        (KNETSTAT_X_TRANSPARENT, "IP_TRANSPARENT"),
-        (KNETSTAT_X_FREEBIND, "IP_FREEBIND"),
-        (KNETSTAT_X_BIND_NO_PORT, "IP_BIND_ADDRESS_NO_PORT"),
+    for (bit, key) in [
+        (KNETSTAT_X_TRANSPARENT, key!("IP_TRANSPARENT")),
+        (KNETSTAT_X_FREEBIND, key!("IP_FREEBIND")),
+        (KNETSTAT_X_BIND_NO_PORT, key!("IP_BIND_ADDRESS_NO_PORT")),
     ] {
         if s.xflags & bit != 0 {
-            flag(out, name, true);
+            flag(out, key, true);
         }
     }
     // Binding to an IPv6 address other than :: sets V6ONLY in the kernel
     // itself: only a wildcard socket's setting is the application's.
     let v6only = s.xflags & KNETSTAT_X_V6ONLY != 0;
     if v6 && s.laddr == [0; 16] && v6only != (s.xflags & KNETSTAT_X_V6ONLY_DEF != 0) {
-        flag(out, "IPV6_V6ONLY", v6only);
+        flag(out, key!("IPV6_V6ONLY"), v6only);
     }
 }
 
 /// The TCP extension items.
 fn write_tcp_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
     if s.xflags & KNETSTAT_X_CA_CUSTOM != 0 {
-        text(out, "TCP_CONGESTION", s.congestion());
+        text(out, key!("TCP_CONGESTION"), s.congestion());
     }
     // The MSS the application asked for; getsockopt() returns it before
     // the connection exists and the MSS in use after.
     if s.user_mss != 0 {
-        num(out, "TCP_MAXSEG", s.user_mss.into());
+        num(out, key!("TCP_MAXSEG"), s.user_mss.into());
     }
     if s.xflags & KNETSTAT_X_TCP_CORK != 0 {
-        flag(out, "TCP_CORK", true);
+        flag(out, key!("TCP_CORK"), true);
     }
     if s.notsent_lowat != 0 && !is_mptcp_subflow(s) {
-        num(out, "TCP_NOTSENT_LOWAT", s.notsent_lowat.into());
+        num(out, key!("TCP_NOTSENT_LOWAT"), s.notsent_lowat.into());
     }
     // Only a listener keeps the value it was given: on a connection the
     // kernel computes and tunes the clamp itself. On 7.x SO_RCVBUF sets it
     // too (tcp_set_rcvbuf()); that value is not the application's clamp.
     if s.state == TCP_LISTEN && s.window_clamp != 0 && s.xflags & KNETSTAT_X_CLAMP_RCVBUF == 0 {
-        num(out, "TCP_WINDOW_CLAMP", s.window_clamp.into());
+        num(out, key!("TCP_WINDOW_CLAMP"), s.window_clamp.into());
     }
     if s.syn_retries != 0 {
-        num(out, "TCP_SYNCNT", s.syn_retries.into());
+        num(out, key!("TCP_SYNCNT"), s.syn_retries.into());
     }
     // getsockopt(): -1 when off, else seconds (0 = the sysctl: not printed).
     if s.linger2 < 0 {
-        num(out, "TCP_LINGER2", -1);
+        num(out, key!("TCP_LINGER2"), -1);
     } else if s.linger2 > 0 {
         num(
             out,
-            "TCP_LINGER2",
+            key!("TCP_LINGER2"),
             per_hz(s.linger2.unsigned_abs(), s.hz).into(),
         );
     }
     if s.xflags & KNETSTAT_X_THIN_LTO != 0 {
-        flag(out, "TCP_THIN_LINEAR_TIMEOUTS", true);
+        flag(out, key!("TCP_THIN_LINEAR_TIMEOUTS"), true);
     }
     // tcp_diag_get_aux(): the ULP only for net_admin.
     let ulp = s.ulp();
     if s.net_admin() && !ulp.is_empty() {
-        text(out, "TCP_ULP", ulp);
+        text(out, key!("TCP_ULP"), ulp);
     }
 }
 
 /// The UDP extension items, multicast ones by the socket's family.
 fn write_udp_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
     if s.xflags & KNETSTAT_X_UDP_CORK != 0 {
-        flag(out, "UDP_CORK", true);
+        flag(out, key!("UDP_CORK"), true);
     }
     if s.gso_size != 0 {
-        num(out, "UDP_SEGMENT", s.gso_size.into());
+        num(out, key!("UDP_SEGMENT"), s.gso_size.into());
     }
     if s.xflags & KNETSTAT_X_UDP_GRO != 0 {
-        flag(out, "UDP_GRO", true);
+        flag(out, key!("UDP_GRO"), true);
     }
     if s.encap_type != 0 {
-        num(out, "UDP_ENCAP", s.encap_type.into());
+        num(out, key!("UDP_ENCAP"), s.encap_type.into());
     }
     let v6 = s.family == 6;
     if s.mc_ttl != 1 {
         num(
             out,
             if v6 {
-                "IPV6_MULTICAST_HOPS"
+                key!("IPV6_MULTICAST_HOPS")
             } else {
-                "IP_MULTICAST_TTL"
+                key!("IP_MULTICAST_TTL")
             },
             s.mc_ttl.into(),
         );
@@ -326,29 +343,29 @@ fn write_udp_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
         flag(
             out,
             if v6 {
-                "IPV6_MULTICAST_LOOP"
+                key!("IPV6_MULTICAST_LOOP")
             } else {
-                "IP_MULTICAST_LOOP"
+                key!("IP_MULTICAST_LOOP")
             },
             false,
         );
     }
     if v6 {
         if s.mc_ifindex != 0 {
-            num(out, "IPV6_MULTICAST_IF", s.mc_ifindex.into());
+            num(out, key!("IPV6_MULTICAST_IF"), s.mc_ifindex.into());
         }
     } else if s.mc_ifindex != 0 || s.mc_addr != [0; 4] {
         // getsockopt() returns the address; set by index only, that is 0.0.0.0.
-        item(out, false, "IP_MULTICAST_IF");
+        item(out, key!("IP_MULTICAST_IF"));
         put_ipv4(out, s.mc_addr);
     }
     if s.xflags & KNETSTAT_X_MC_ALL == 0 {
         flag(
             out,
             if v6 {
-                "IPV6_MULTICAST_ALL"
+                key!("IPV6_MULTICAST_ALL")
             } else {
-                "IP_MULTICAST_ALL"
+                key!("IP_MULTICAST_ALL")
             },
             false,
         );
@@ -357,31 +374,36 @@ fn write_udp_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
 
 /// The Options column of a full TCP socket.
 pub(crate) fn write_tcp_options<S: Sink>(out: &mut S, s: &Snapshot) {
-    item(out, true, "SO_REUSEADDR");
+    // The first item: no comma.
+    out.put(b"SO_REUSEADDR=");
     put_u64(out, u64::from(s.reuse));
-    flag(out, "SO_REUSEPORT", s.reuseport != 0);
-    flag(out, "SO_KEEPALIVE", s.flags & KNETSTAT_F_KEEPALIVE != 0);
+    flag(out, key!("SO_REUSEPORT"), s.reuseport != 0);
+    flag(
+        out,
+        key!("SO_KEEPALIVE"),
+        s.flags & KNETSTAT_F_KEEPALIVE != 0,
+    );
     // Keepalive tuning is printed only where the socket overrides the
     // sysctls (a stored 0 means "use the sysctl").
     if s.keepidle != 0 {
-        num(out, "TCP_KEEPIDLE", per_hz(s.keepidle, s.hz).into());
+        num(out, key!("TCP_KEEPIDLE"), per_hz(s.keepidle, s.hz).into());
     }
     if s.keepcnt != 0 {
-        num(out, "TCP_KEEPCNT", s.keepcnt.into());
+        num(out, key!("TCP_KEEPCNT"), s.keepcnt.into());
     }
     if s.keepintvl != 0 {
-        num(out, "TCP_KEEPINTVL", per_hz(s.keepintvl, s.hz).into());
+        num(out, key!("TCP_KEEPINTVL"), per_hz(s.keepintvl, s.hz).into());
     }
     // Stored in milliseconds already, whatever HZ is.
     if s.user_timeout != 0 {
-        num(out, "TCP_USER_TIMEOUT", s.user_timeout.into());
+        num(out, key!("TCP_USER_TIMEOUT"), s.user_timeout.into());
     }
     write_common(out, s);
-    flag(out, "TCP_NODELAY", s.flags & KNETSTAT_F_NODELAY != 0);
+    flag(out, key!("TCP_NODELAY"), s.flags & KNETSTAT_F_NODELAY != 0);
     if s.state == TCP_LISTEN {
-        num(out, "TCP_FASTOPEN", s.fastopen_qlen.into());
+        num(out, key!("TCP_FASTOPEN"), s.fastopen_qlen.into());
     }
-    item(out, false, "TCP_DEFER_ACCEPT");
+    item(out, key!("TCP_DEFER_ACCEPT"));
     put_u64(out, defer_accept_secs(s.defer_accept));
     write_sock_extensions(out, s);
     write_tcp_extensions(out, s);
@@ -389,11 +411,16 @@ pub(crate) fn write_tcp_options<S: Sink>(out: &mut S, s: &Snapshot) {
 
 /// The Options column of a UDP socket.
 pub(crate) fn write_udp_options<S: Sink>(out: &mut S, s: &Snapshot) {
-    item(out, true, "SO_REUSEADDR");
+    // The first item: no comma.
+    out.put(b"SO_REUSEADDR=");
     put_u64(out, u64::from(s.reuse));
-    flag(out, "SO_REUSEPORT", s.reuseport != 0);
+    flag(out, key!("SO_REUSEPORT"), s.reuseport != 0);
     write_common(out, s);
-    flag(out, "SO_BROADCAST", s.flags & KNETSTAT_F_BROADCAST != 0);
+    flag(
+        out,
+        key!("SO_BROADCAST"),
+        s.flags & KNETSTAT_F_BROADCAST != 0,
+    );
     write_sock_extensions(out, s);
     write_udp_extensions(out, s);
 }

@@ -24,12 +24,31 @@ pub(crate) trait Sink {
 }
 
 /// Writes a dotted quad.
-///
-/// Every row has two addresses: the text is made in a local array, each
-/// part from [`OCTETS`] with one 4-byte copy, and written with one `put`.
 #[inline(always)]
 pub(crate) fn put_ipv4<S: Sink>(out: &mut S, addr: [u8; 4]) {
-    // "255.255.255.255." is 16 bytes; the last dot is not written.
+    let (text, len) = ipv4_text(addr);
+    // Without the dot after the last part.
+    out.put_head(&text, len.saturating_sub(1));
+}
+
+/// Writes a dotted quad and a colon: an address before its port.
+#[inline(always)]
+pub(crate) fn put_ipv4_colon<S: Sink>(out: &mut S, addr: [u8; 4]) {
+    let (mut text, len) = ipv4_text(addr);
+    // The dot after the last part becomes the colon.
+    if let Some(dot) = len.checked_sub(1).and_then(|last| text.get_mut(last)) {
+        *dot = b':';
+    }
+    out.put_head(&text, len);
+}
+
+/// The text of a dotted quad with a dot after each part, and its length.
+///
+/// Every row has two addresses: each part comes from [`OCTETS`] with one
+/// 4-byte copy into a local array, which the caller writes with one `put`.
+#[inline(always)]
+fn ipv4_text(addr: [u8; 4]) -> ([u8; 16], usize) {
+    // "255.255.255.255." is 16 bytes.
     let mut text = [0u8; 16];
     let mut len = 0;
     for n in addr {
@@ -40,8 +59,7 @@ pub(crate) fn put_ipv4<S: Sink>(out: &mut S, addr: [u8; 4]) {
         }
         len += usize::from(part);
     }
-    // len >= 8: every part has a digit and a dot.
-    out.put_head(&text, len - 1);
+    (text, len)
 }
 
 /// For each octet value, its decimal digits and a dot in the first bytes
@@ -83,6 +101,36 @@ pub(crate) fn put_u64<S: Sink>(out: &mut S, n: u64) {
 
 /// Writes `n`, at least 10, in decimal.
 fn put_digits<S: Sink>(out: &mut S, n: u64) {
+    match u32::try_from(n) {
+        Ok(n) if n < 100_000_000 => put_digits_8(out, n),
+        _ => put_digits_long(out, n),
+    }
+}
+
+/// Writes `n`, 10 to 99,999,999 (ports, and most other numbers), in
+/// decimal, with few branches: its eight digits, leading zeros included,
+/// from four digit pairs into one little-endian word, the leading zeros
+/// shifted out, then written with one constant-size copy.
+fn put_digits_8<S: Sink>(out: &mut S, n: u32) {
+    let pair = |p: u32| DIGIT_PAIRS.get(p as usize).copied().unwrap_or_default();
+    let (high, low) = (n / 10_000, n % 10_000);
+    let [a, b] = pair(high / 100);
+    let [c, d] = pair(high % 100);
+    let [e, f] = pair(low / 100);
+    let [g, h] = pair(low % 100);
+    let digits = u64::from_le_bytes([a, b, c, d, e, f, g, h]);
+    let len = 2 + [100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000]
+        .iter()
+        .filter(|&&p| n >= p)
+        .count();
+    // The first byte of the word is its lowest: shifting right by the
+    // leading zeros' bytes makes the first digit the first byte.
+    let shift = 8 * 8usize.saturating_sub(len) as u32;
+    out.put_head(&digits.checked_shr(shift).unwrap_or(0).to_le_bytes(), len);
+}
+
+/// Writes `n`, at least 10, in decimal, whatever its size.
+fn put_digits_long<S: Sink>(out: &mut S, n: u64) {
     // The number of digits, then the digits from the last, two at a time.
     let len = POWERS_OF_TEN.iter().take_while(|&&p| n >= p).count() + 1;
     let mut digits = [0u8; 20]; // u64::MAX has 20 digits

@@ -5,7 +5,7 @@
 //! Pure `core` code: it compiles in the kernel module and in the host test
 //! crate (`tests/host`), so every formatting rule is tested without a VM.
 
-use crate::sink::{put_i64, put_ipv4, put_u64, Sink, SliceSink};
+use crate::sink::{put_i64, put_ipv4, put_ipv4_colon, put_u64, Sink, SliceSink};
 use crate::snapshot::{
     Snapshot, KNETSTAT_HEADER_TCP, KNETSTAT_HEADER_UDP, KNETSTAT_TCP_FULL, KNETSTAT_TCP_REQUEST,
     KNETSTAT_TCP_TIMEWAIT, KNETSTAT_UDP,
@@ -18,10 +18,11 @@ const TCP_HEADER: &[u8] =
 const UDP_HEADER: &[u8] =
     b"Recv-Q Send-Q Local Address           Foreign Address         Options\n";
 
-/// State names, indexed by the kernel's TCP state numbers.
-const STATE_NAMES: [&[u8; 4]; 13] = [
-    b"NONE", b"ESTB", b"SYNS", b"SYNR", b"FNW1", b"FNW2", b"TIMW", b"CLSD", b"CLSW", b"LACK",
-    b"LSTN", b"CLSG", b"SYNR",
+/// State names and the space after the column, indexed by the kernel's
+/// TCP state numbers.
+const STATE_NAMES: [&[u8; 5]; 13] = [
+    b"NONE ", b"ESTB ", b"SYNS ", b"SYNR ", b"FNW1 ", b"FNW2 ", b"TIMW ", b"CLSD ", b"CLSW ",
+    b"LACK ", b"LSTN ", b"CLSG ", b"SYNR ",
 ];
 
 /// Width of the address columns; longer addresses are printed whole.
@@ -71,18 +72,15 @@ fn write_socket<S: Sink>(out: &mut S, s: &Snapshot) {
     out.put(b"\n");
 }
 
-/// Writes the 4-letter state name and one space.
+/// Writes the 4-letter state name and one space; `NONE` for an unknown
+/// number.
 fn put_state<S: Sink>(out: &mut S, state: u8) {
-    out.put(state_name(state));
-    out.put(b" ");
-}
-
-/// The 4-letter name of a TCP state; `NONE` for an unknown number.
-fn state_name(state: u8) -> &'static [u8; 4] {
-    STATE_NAMES
-        .get(usize::from(state))
-        .copied()
-        .unwrap_or(b"NONE")
+    out.put(
+        STATE_NAMES
+            .get(usize::from(state))
+            .copied()
+            .unwrap_or(b"NONE "),
+    );
 }
 
 /// Writes `address:port` padded to the column width, then one space.
@@ -94,18 +92,20 @@ fn write_endpoint<S: Sink>(out: &mut S, family: u8, addr: &[u8; 16], port: u16) 
     let start = out.position();
     if family == 6 {
         put_ipv6(out, addr);
+        out.put(b":");
     } else {
         let [a, b, c, d, ..] = *addr;
-        put_ipv4(out, [a, b, c, d]);
+        put_ipv4_colon(out, [a, b, c, d]);
     }
-    out.put(b":");
     if port == 0 {
         out.put(b"*");
     } else {
         put_u64(out, port.into());
     }
-    pad(out, out.position().saturating_sub(start), ADDR_WIDTH);
-    out.put(b" ");
+    // The padding and the space after the column in one copy; an address
+    // wider than the column gets the space alone.
+    let len = out.position().saturating_sub(start);
+    out.put_head(SPACES, (ADDR_WIDTH + 1).saturating_sub(len).max(1));
 }
 
 /// Writes an IPv6 address exactly as the kernel's `%pI6c` does

@@ -191,8 +191,11 @@ fn every_octet_as_std_prints_it() {
 
 #[test]
 fn numbers_of_every_length() {
-    // put_u64 counts the digits first, then writes them two at a time.
+    // put_u64 makes numbers of up to 8 digits in one word, shifting out
+    // the leading zeros, and longer ones two digits at a time: every
+    // length on both sides of each power of ten, and every port.
     let mut values = vec![0, 1, 9, u64::MAX, u64::MAX - 1];
+    values.extend(0..=u64::from(u16::MAX));
     let mut p = 10u64;
     for _ in 1..20 {
         values.extend([p - 1, p, p + 1, p + p / 2]);
