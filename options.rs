@@ -82,6 +82,7 @@ fn put_timeo_ms<S: Sink>(out: &mut S, timeo: u64, hz: u32) {
 }
 
 /// Writes `,NAME=<ms>ms` for a timeout that is set; nothing for `None`.
+#[inline(always)]
 fn timeo<S: Sink>(out: &mut S, key: &str, timeo: Option<u64>, hz: u32) {
     if let Some(timeo) = timeo {
         item(out, key);
@@ -109,6 +110,11 @@ fn defer_accept_secs(retrans: u8) -> u64 {
 
 /// The items every socket has, after the protocol's first items:
 /// SO_RCVBUF, SO_SNDBUF, SO_RCVTIMEO, SO_SNDTIMEO, SO_LINGER.
+///
+/// Inlined in both callers, as [`write_sock_extensions`] and [`timeo`]:
+/// every row goes through them, and under TCG a call and return cost
+/// more than the checks of items that are mostly absent.
+#[inline(always)]
 fn write_common<S: Sink>(out: &mut S, s: &Snapshot) {
     // The kernel stores twice what was asked for; print the request.
     if s.flags & KNETSTAT_F_RCVBUF_LOCK != 0 {
@@ -174,6 +180,7 @@ fn is_mptcp_subflow(s: &Snapshot) -> bool {
 
 /// The extension items every socket has (SPEC.md "Extensions"), each
 /// only where the socket differs from a new socket's default.
+#[inline(always)]
 fn write_sock_extensions<S: Sink>(out: &mut S, s: &Snapshot) {
     if s.priority != 0 {
         num(out, key!("SO_PRIORITY"), s.priority.into());

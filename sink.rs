@@ -99,7 +99,9 @@ pub(crate) fn put_u64<S: Sink>(out: &mut S, n: u64) {
     }
 }
 
-/// Writes `n`, at least 10, in decimal.
+/// Writes `n`, at least 10, in decimal: inlined, since every row has two
+/// ports; only numbers of more than 8 digits take a call.
+#[inline(always)]
 fn put_digits<S: Sink>(out: &mut S, n: u64) {
     match u32::try_from(n) {
         Ok(n) if n < 100_000_000 => put_digits_8(out, n),
@@ -111,6 +113,7 @@ fn put_digits<S: Sink>(out: &mut S, n: u64) {
 /// decimal, with few branches: its eight digits, leading zeros included,
 /// from four digit pairs into one little-endian word, the leading zeros
 /// shifted out, then written with one constant-size copy.
+#[inline(always)]
 fn put_digits_8<S: Sink>(out: &mut S, n: u32) {
     let pair = |p: u32| DIGIT_PAIRS.get(p as usize).copied().unwrap_or_default();
     let (high, low) = (n / 10_000, n % 10_000);
