@@ -122,9 +122,11 @@ fn put_digits_8<S: Sink>(out: &mut S, n: u32) {
     let [e, f] = pair(low / 100);
     let [g, h] = pair(low % 100);
     let digits = u64::from_le_bytes([a, b, c, d, e, f, g, h]);
-    let len = 2 + [100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000]
+    // n >= 10: 2 to 8 digits.
+    let len = 1 + POWERS_OF_TEN
         .iter()
-        .filter(|&&p| n >= p)
+        .take(7)
+        .filter(|&&p| u64::from(n) >= p)
         .count();
     // The first byte of the word is its lowest: shifting right by the
     // leading zeros' bytes makes the first digit the first byte.
